@@ -1,0 +1,237 @@
+"""A demo clinic for `make run` and `seed_demo` (idempotent).
+
+Each app seeds its own part: patients here, plans in plans/demo.py, sessions in
+sessions/demo.py, all keyed on stable values so a rerun adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.roles import Role
+from clinic.services import staff_create
+from patients import services as patient_services
+from patients.models import Patient
+
+User = get_user_model()
+
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - printed by `make run`, demo data only
+DEMO_STAFF = [
+    ("manager", Role.CLINIC_MANAGER, "Maria", "Manager"),
+    ("massage", Role.MASSAGE_THERAPIST, "Mia", "Massey"),
+    ("massage2", Role.MASSAGE_THERAPIST, "Marco", "Rossi"),
+    ("physio", Role.PHYSICAL_THERAPIST, "Paul", "Physio"),
+    ("physio2", Role.PHYSICAL_THERAPIST, "Priya", "Patel"),
+]
+
+# first, last, birth year, cause, detail, severity, symptoms, underlying, team index, consultation
+DEMO_PATIENTS = [
+    (
+        "Alice",
+        "Brown",
+        1958,
+        "diabetes",
+        "",
+        "moderate",
+        ["numbness", "tingling", "pain"],
+        "Type 2 diabetes",
+        0,
+        "cleared",
+    ),
+    (
+        "Bob",
+        "Carter",
+        1949,
+        "diabetes",
+        "",
+        "severe",
+        ["numbness", "balance", "weakness"],
+        "Type 2 diabetes, hypertension",
+        1,
+        None,
+    ),
+    (
+        "Carla",
+        "Diaz",
+        1985,
+        "injury",
+        "Crush injury, left forearm",
+        "moderate",
+        ["tingling", "weakness"],
+        "",
+        0,
+        "cleared_with_restrictions",
+    ),
+    ("Daniel", "Evans", 1972, "injury", "Fall, lumbar", "mild", ["pain"], "", 1, None),
+    (
+        "Eva",
+        "Fischer",
+        1990,
+        "infection",
+        "Post-herpetic (shingles)",
+        "moderate",
+        ["pain", "tingling"],
+        "",
+        0,
+        "cleared",
+    ),
+    (
+        "Frank",
+        "Garcia",
+        1966,
+        "infection",
+        "Lyme disease",
+        "severe",
+        ["weakness", "balance"],
+        "",
+        1,
+        "cleared",
+    ),
+    (
+        "Grace",
+        "Hill",
+        1979,
+        "toxin",
+        "Chemotherapy (oxaliplatin)",
+        "moderate",
+        ["numbness", "tingling"],
+        "Breast cancer, in remission",
+        0,
+        None,
+    ),
+    ("Henry", "Ibsen", 1955, "toxin", "Alcohol", "mild", ["numbness"], "", 1, "expired"),
+    (
+        "Irene",
+        "Jones",
+        1982,
+        "compression",
+        "Piriformis syndrome",
+        "moderate",
+        ["pain", "tingling"],
+        "",
+        0,
+        "cleared",
+    ),
+    (
+        "Jack",
+        "King",
+        1975,
+        "compression",
+        "Thoracic outlet syndrome",
+        "mild",
+        ["tingling", "weakness"],
+        "",
+        1,
+        None,
+    ),
+    (
+        "Karen",
+        "Lopez",
+        1961,
+        "other",
+        "Idiopathic small-fibre neuropathy",
+        "moderate",
+        ["pain", "balance"],
+        "",
+        0,
+        "not_cleared",
+    ),
+    ("Leo", "Martin", 1944, "diabetes", "", "mild", ["numbness", "balance"], "", 1, None),
+]
+
+
+@transaction.atomic
+def seed_staff() -> dict[str, User]:
+    staff = {}
+    for username, role, first, last in DEMO_STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = staff_create(
+                username=username,
+                role=role,
+                password=DEMO_PASSWORD,
+                email=f"{username}@clinic.example",
+                first_name=first,
+                last_name=last,
+            )
+        staff[username] = user
+    return staff
+
+
+@transaction.atomic
+def seed_patients(staff: dict[str, User]) -> list[Patient]:
+    teams = [(staff["massage"], staff["physio"]), (staff["massage2"], staff["physio2"])]
+    today = timezone.localdate()
+    patients = []
+    for (
+        first,
+        last,
+        year,
+        cause,
+        detail,
+        severity,
+        symptoms,
+        underlying,
+        team,
+        outcome,
+    ) in DEMO_PATIENTS:
+        patient = Patient.objects.filter(first_name=first, last_name=last).first()
+        if patient is None:
+            mt, pt = teams[team]
+            patient = patient_services.patient_create(
+                user=staff["manager"],
+                first_name=first,
+                last_name=last,
+                date_of_birth=dt.date(year, 3, 14),
+                neuropathy_cause=cause,
+                cause_detail=detail,
+                severity=severity,
+                symptoms=symptoms,
+                underlying_conditions=underlying,
+                massage_therapist=mt,
+                physical_therapist=pt,
+            )
+            # Intake some weeks ago, so escalation and progress have a past.
+            Patient.objects.filter(pk=patient.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=60)
+            )
+            if outcome:
+                consulted = today - dt.timedelta(days=400 if outcome == "expired" else 50)
+                patient_services.consultation_create(
+                    user=staff["manager"],
+                    patient=patient,
+                    consulted_on=consulted,
+                    clinician_name="Dr. Susan Reed",
+                    outcome="cleared" if outcome == "expired" else outcome,
+                    restrictions="No deep pressure over the left forearm; stop on sharp pain."
+                    if outcome == "cleared_with_restrictions"
+                    else "",
+                    valid_until=consulted + dt.timedelta(days=365),
+                )
+            patient.refresh_from_db()
+        patients.append(patient)
+    return patients
+
+
+# Later parts of the demo, each in its own app; a missing module is skipped.
+EXTENSIONS = ["plans.demo", "sessions.demo", "patients.demo"]
+
+
+def seed(stdout=None) -> dict:
+    staff = seed_staff()
+    patients = seed_patients(staff)
+    summary = {"staff": len(staff), "patients": len(patients)}
+    for module_name in EXTENSIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        summary.update(module.seed(staff=staff, patients=patients) or {})
+    return summary

@@ -1,0 +1,49 @@
+"""Staff roles (Django groups, SPEC section 1) and the checks built on them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MASSAGE_THERAPIST = "massage_therapist", "Massage therapist"
+    PHYSICAL_THERAPIST = "physical_therapist", "Physical therapist"
+    CLINIC_MANAGER = "clinic_manager", "Clinic manager"
+
+
+THERAPIST_ROLES = frozenset({Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST})
+ROLE_NAMES = frozenset(Role.values)
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+    """The user's clinic role, or None (anonymous, inactive or no role group).
+
+    Cached on the user object: one query per request at most.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_clinic_role", False)
+    if cached is not False:
+        return cached
+    names = [g.name for g in user.groups.all() if g.name in ROLE_NAMES]
+    role = names[0] if names else None
+    user._clinic_role = role
+    return role
+
+
+def is_manager(user) -> bool:
+    return role_of(user) == Role.CLINIC_MANAGER
+
+
+def is_therapist(user) -> bool:
+    return role_of(user) in THERAPIST_ROLES
+
+
+def require_role(user, *roles: str) -> str:
+    """Raise PermissionDenied (403, R15 'wrong role') unless the user has one of roles."""
+    role = role_of(user)
+    if role not in roles:
+        raise PermissionDenied("Your role may not do this.")
+    return role

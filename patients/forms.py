@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from clinic.forms import DateInput
+from clinic.roles import Role
+from clinic.selectors import staff_list
+from patients.models import Consultation, Patient, Symptom
+
+User = get_user_model()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PatientForm(forms.ModelForm):
+    symptoms = forms.MultipleChoiceField(
+        choices=Symptom.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    massage_therapist = StaffChoiceField(queryset=User.objects.none(), required=False)
+    physical_therapist = StaffChoiceField(queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "neuropathy_cause",
+            "cause_detail",
+            "severity",
+            "symptoms",
+            "underlying_conditions",
+            "massage_therapist",
+            "physical_therapist",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "underlying_conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, role: str | None = None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["massage_therapist"].queryset = staff_list(role=Role.MASSAGE_THERAPIST)
+        self.fields["physical_therapist"].queryset = staff_list(role=Role.PHYSICAL_THERAPIST)
+        # A therapist is always in their own slot (R2); managers assign both.
+        if role == Role.MASSAGE_THERAPIST:
+            del self.fields["massage_therapist"]
+        elif role == Role.PHYSICAL_THERAPIST:
+            del self.fields["physical_therapist"]
+        self.fields[
+            "underlying_conditions"
+        ].help_text = (
+            "Blank means none. Any condition here makes a physician's clearance mandatory."
+        )
+
+    def _post_clean(self):
+        # The service runs the model's full_clean; skip ModelForm's own copy so
+        # errors are reported once and the instance is not half-updated.
+        pass
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "consulted_on",
+            "clinician_name",
+            "outcome",
+            "restrictions",
+            "valid_until",
+            "notes",
+        ]
+        widgets = {
+            "consulted_on": DateInput(),
+            "valid_until": DateInput(),
+            "restrictions": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,320 @@
+"""Patients, their medical consultations (physician clearance) and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.clinical import FREE_TEXT_MAX_LENGTH, MAX_AGE_YEARS, NAME_MAX_LENGTH
+
+
+class NeuropathyCause(models.TextChoices):
+    DIABETES = "diabetes", "Diabetes"
+    INJURY = "injury", "Injury"
+    INFECTION = "infection", "Infection"
+    TOXIN = "toxin", "Toxins"
+    COMPRESSION = "compression", "Nerve compression"
+    OTHER = "other", "Other"
+
+
+CAUSES_NEEDING_DETAIL = frozenset({NeuropathyCause.COMPRESSION, NeuropathyCause.OTHER})
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class Symptom(models.TextChoices):
+    NUMBNESS = "numbness", "Numbness"
+    TINGLING = "tingling", "Tingling"
+    WEAKNESS = "weakness", "Muscle weakness"
+    PAIN = "pain", "Pain"
+    BALANCE = "balance", "Poor balance / falls"
+
+
+class PatientStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class ConsultationOutcome(models.TextChoices):
+    CLEARED = "cleared", "Cleared"
+    CLEARED_WITH_RESTRICTIONS = "cleared_with_restrictions", "Cleared with restrictions"
+    NOT_CLEARED = "not_cleared", "Not cleared"
+
+
+class ConsultationStatus(models.TextChoices):
+    MISSING = "missing", "Missing"
+    CLEARED = "cleared", "Cleared"
+    CLEARED_WITH_RESTRICTIONS = "cleared_with_restrictions", "Cleared with restrictions"
+    NOT_CLEARED = "not_cleared", "Not cleared"
+    EXPIRED = "expired", "Expired"
+
+
+CLEARED_STATUSES = frozenset(
+    {ConsultationStatus.CLEARED, ConsultationStatus.CLEARED_WITH_RESTRICTIONS}
+)
+
+
+def validate_symptoms(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("Symptoms must be a list.")
+    unknown = [s for s in value if s not in Symptom.values]
+    if unknown:
+        raise ValidationError(
+            "Unknown symptom(s): %(unknown)s. Choose from %(choices)s.",
+            params={"unknown": ", ".join(map(str, unknown)), "choices": ", ".join(Symptom.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("A symptom is listed twice.")
+
+
+def generate_mrn() -> str:
+    # Random rather than sequential: an MRN does not reveal clinic volume.
+    return "MRN" + "".join(secrets.choice("0123456789") for _ in range(7))
+
+
+class Patient(models.Model):
+    mrn = models.CharField("MRN", max_length=16, unique=True, editable=False)
+    first_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    last_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    date_of_birth = models.DateField()
+    neuropathy_cause = models.CharField(max_length=20, choices=NeuropathyCause.choices)
+    cause_detail = models.CharField(
+        max_length=NAME_MAX_LENGTH * 2,
+        blank=True,
+        help_text="Required for nerve compression or other, e.g. 'piriformis syndrome'.",
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
+    underlying_conditions = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)],
+        help_text="Blank means none.",
+    )
+    status = models.CharField(
+        max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
+    )
+    massage_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="massage_patients",
+    )
+    physical_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pt_patients",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["neuropathy_cause"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def intake_date(self) -> dt.date:
+        return timezone.localdate(self.created_at)
+
+    @property
+    def needs_hard_clearance(self) -> bool:
+        """R5: severe neuropathy or an underlying condition makes clearance mandatory."""
+        return self.severity == Severity.SEVERE or bool(self.underlying_conditions.strip())
+
+    @property
+    def has_numbness(self) -> bool:
+        return Symptom.NUMBNESS in (self.symptoms or [])
+
+    @property
+    def latest_consultation(self) -> Consultation | None:
+        # Uses the prefetch from selectors.patients_with_consultations when present.
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "consultations" in cache:
+            items = list(cache["consultations"])
+            return max(items, key=Consultation.sort_key) if items else None
+        return self.consultations.order_by("-consulted_on", "-id").first()
+
+    @property
+    def consultation_status(self) -> str:
+        annotated = getattr(self, "annotated_consultation_status", None)
+        if annotated is not None:
+            return annotated
+        return Consultation.status_of(self.latest_consultation)
+
+    @property
+    def restrictions(self) -> str:
+        latest = self.latest_consultation
+        if latest and latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS:
+            return latest.restrictions
+        return ""
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        if self.date_of_birth:
+            if self.date_of_birth >= today:
+                errors.setdefault("date_of_birth", []).append("Date of birth must be in the past.")
+            elif self.date_of_birth < _years_ago(today, MAX_AGE_YEARS):
+                errors.setdefault("date_of_birth", []).append(
+                    f"Date of birth is more than {MAX_AGE_YEARS} years ago."
+                )
+        if self.neuropathy_cause in CAUSES_NEEDING_DETAIL and not (self.cause_detail or "").strip():
+            errors.setdefault("cause_detail", []).append(
+                "Describe the cause (e.g. 'piriformis syndrome') when it is "
+                "nerve compression or other."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class Consultation(models.Model):
+    """A medical consultation: the physician's clearance for therapy (R4)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consultations")
+    consulted_on = models.DateField()
+    clinician_name = models.CharField(max_length=NAME_MAX_LENGTH * 2)
+    outcome = models.CharField(max_length=32, choices=ConsultationOutcome.choices)
+    restrictions = models.TextField(
+        blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)]
+    )
+    valid_until = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-consulted_on", "-id"]
+        indexes = [models.Index(fields=["patient", "-consulted_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.consulted_on} by {self.clinician_name}"
+
+    @staticmethod
+    def sort_key(c: Consultation):
+        return (c.consulted_on, c.id or 0)
+
+    @property
+    def is_expired(self) -> bool:
+        return (
+            self.outcome in CLEARED_STATUSES
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
+
+    @staticmethod
+    def status_of(consultation: Consultation | None) -> str:
+        if consultation is None:
+            return ConsultationStatus.MISSING
+        if consultation.is_expired:
+            return ConsultationStatus.EXPIRED
+        return consultation.outcome
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.consulted_on and self.consulted_on > timezone.localdate():
+            errors["consulted_on"] = ["The consultation date cannot be in the future."]
+        if (
+            self.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS
+            and not (self.restrictions or "").strip()
+        ):
+            errors["restrictions"] = ["Say what the restrictions are."]
+        if self.valid_until and self.consulted_on and self.valid_until <= self.consulted_on:
+            errors["valid_until"] = ["'Valid until' must be after the consultation date."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReminderKind(models.TextChoices):
+    CONSULTATION_MISSING = "consultation_missing", "Medical consultation missing"
+    CONSULTATION_EXPIRED = "consultation_expired", "Medical clearance expired"
+    CONSULTATION_EXPIRING = "consultation_expiring", "Medical clearance expiring soon"
+    ADVERSE_EVENT = "adverse_event", "Adverse event reported"
+
+
+DAILY_REMINDER_KINDS = (
+    ReminderKind.CONSULTATION_MISSING,
+    ReminderKind.CONSULTATION_EXPIRED,
+    ReminderKind.CONSULTATION_EXPIRING,
+)
+
+
+class Reminder(models.Model):
+    """An in-app reminder or notification for one staff member about one patient."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    day = models.DateField(help_text="Clinic-local day the reminder belongs to.")
+    message = models.CharField(max_length=500)
+    escalated = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # R13: a repeated scan, a second beat or a redelivered task adds nothing.
+            models.UniqueConstraint(
+                fields=["patient", "recipient", "kind", "day"],
+                condition=models.Q(
+                    kind__in=[
+                        "consultation_missing",
+                        "consultation_expired",
+                        "consultation_expiring",
+                    ]
+                ),
+                name="one_consultation_reminder_per_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient} ({self.day})"

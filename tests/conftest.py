@@ -1,0 +1,110 @@
+"""Shared fixtures: one user per role, API clients, services and the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests import factories
+
+# pytest-django's live_server runs in a thread; Playwright's sync API runs an
+# event loop in the test thread, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def need_service(name: str, available: bool, why: str = "") -> None:
+    """Skip a test whose service is missing, or fail it under REQUIRE_SERVICES=1."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def manager(db):
+    return factories.ManagerFactory(username="manager1", first_name="Maria", last_name="Manager")
+
+
+@pytest.fixture
+def massage_therapist(db):
+    return factories.MassageTherapistFactory(
+        username="massage1", first_name="Mia", last_name="Massey"
+    )
+
+
+@pytest.fixture
+def physical_therapist(db):
+    return factories.PhysicalTherapistFactory(
+        username="physio1", first_name="Paul", last_name="Physio"
+    )
+
+
+@pytest.fixture
+def patient(massage_therapist, physical_therapist):
+    """A patient on the care team of the `massage_therapist` and `physical_therapist` fixtures."""
+    return factories.PatientFactory(
+        massage_therapist=massage_therapist, physical_therapist=physical_therapist
+    )
+
+
+@pytest.fixture
+def api_client_for(db):
+    """api_client_for(user) -> an APIClient sending that user's token."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+# --- Browser (pytest-playwright on Debian's Chromium) ---------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def login(live_server, page):
+    """login(user) logs the browser in through the real login page."""
+
+    def do_login(user, password: str = factories.TEST_PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do_login

@@ -1,0 +1,152 @@
+"""factory_boy factories for every model the tests build."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from clinic.roles import Role
+from patients.models import Consultation, Patient
+from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
+from sessions.models import TherapySession
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.test")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, extracted))
+
+
+def _join(user, role: str | None, default: str | None = None) -> None:
+    user.save()
+    if role or default:
+        # get_or_create: transactional (browser) tests flush the migration-made groups.
+        user.groups.add(Group.objects.get_or_create(name=role or default)[0])
+
+
+def _role(default: str):
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kw: _join(user, extracted, default)
+    )
+
+
+class ManagerFactory(UserFactory):
+    role = _role(Role.CLINIC_MANAGER)
+
+
+class MassageTherapistFactory(UserFactory):
+    role = _role(Role.MASSAGE_THERAPIST)
+
+
+class PhysicalTherapistFactory(UserFactory):
+    role = _role(Role.PHYSICAL_THERAPIST)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    mrn = factory.Sequence(lambda n: f"MRN{n:07d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = dt.date(1960, 5, 17)
+    neuropathy_cause = "diabetes"
+    cause_detail = ""
+    severity = "moderate"
+    symptoms = factory.LazyFunction(lambda: ["tingling", "pain"])
+    underlying_conditions = ""
+    massage_therapist = factory.SubFactory(MassageTherapistFactory)
+    physical_therapist = factory.SubFactory(PhysicalTherapistFactory)
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+
+    patient = factory.SubFactory(PatientFactory)
+    consulted_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    clinician_name = "Dr. Ada Reed"
+    outcome = "cleared"
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exercise
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Test exercise {n}")
+    category = "mobility"
+    description = "Move gently through the range."
+
+
+class TreatmentPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentPlan
+
+    patient = factory.SubFactory(PatientFactory)
+    title = "Synergy plan"
+    goals = "Less pain, better balance."
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    visits_per_week = 2
+
+
+class MassageComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MassageComponent
+
+    plan = factory.SubFactory(TreatmentPlanFactory)
+    technique = "swedish"
+    body_region = "Lower legs and feet"
+    duration_minutes = 30
+    pressure = "light"
+
+
+class ExercisePrescriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExercisePrescription
+
+    plan = factory.SubFactory(TreatmentPlanFactory)
+    exercise = factory.SubFactory(ExerciseFactory)
+    sets = 2
+    reps = 10
+    hold_seconds = 0
+    frequency_per_week = 3
+
+
+class ActivePlanFactory(TreatmentPlanFactory):
+    """An active plan with one massage component and one exercise (R6), built directly."""
+
+    status = "active"
+
+    @factory.post_generation
+    def parts(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            MassageComponentFactory(plan=self)
+            ExercisePrescriptionFactory(plan=self)
+
+
+class TherapySessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TherapySession
+
+    plan = factory.SubFactory(ActivePlanFactory)
+    patient = factory.SelfAttribute("plan.patient")
+    kind = "massage"
+    scheduled_start = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    duration_minutes = 60
+    massage_therapist = factory.SelfAttribute("patient.massage_therapist")
+    physical_therapist = None
