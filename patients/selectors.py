@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Case,
     CharField,
@@ -16,7 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from clinic.roles import Role, role_of
-from patients.models import Consultation, ConsultationStatus, Patient, Reminder
+from patients.models import (
+    CLEARED_STATUSES,
+    Consultation,
+    ConsultationStatus,
+    Patient,
+    Reminder,
+)
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:
@@ -82,3 +90,56 @@ def consultation_list(*, patient: Patient) -> QuerySet[Consultation]:
 
 def reminders_for(user) -> QuerySet[Reminder]:
     return Reminder.objects.filter(recipient=user).select_related("patient")
+
+
+@dataclass(frozen=True)
+class ClearanceCheck:
+    """What R5 says about treating this patient now."""
+
+    status: str
+    allowed: bool  # may a plan be activated / a session be completed?
+    warning: str  # shown when allowed but the consultation is missing or expired
+    reason: str  # why not, when not allowed
+    restrictions: str
+
+
+def clearance_check(patient: Patient) -> ClearanceCheck:
+    """R5, the consultation gate, in one place for plans and sessions.
+
+    Hard gate (severe neuropathy or any underlying condition): only `cleared`
+    or `cleared_with_restrictions` allow activation/completion. `not_cleared`
+    blocks everyone. Otherwise `missing`/`expired` is a soft gate: allowed,
+    with a warning (and the daily reminders of R13).
+    """
+    status = patient.consultation_status
+    restrictions = patient.restrictions
+    if status in CLEARED_STATUSES:
+        return ClearanceCheck(status, True, "", "", restrictions)
+    if status == ConsultationStatus.NOT_CLEARED:
+        return ClearanceCheck(
+            status,
+            False,
+            "",
+            "The physician did not clear this patient for therapy (latest consultation: "
+            "not cleared).",
+            restrictions,
+        )
+    what = "is missing" if status == ConsultationStatus.MISSING else "has expired"
+    if patient.needs_hard_clearance:
+        why = "severe neuropathy" if patient.severity == "severe" else "an underlying condition"
+        return ClearanceCheck(
+            status,
+            False,
+            "",
+            f"The medical consultation {what}: a patient with {why} needs a physician's "
+            "clearance first.",
+            restrictions,
+        )
+    return ClearanceCheck(
+        status,
+        True,
+        f"The medical consultation {what}. Treatment may go ahead with caution; please "
+        "record a clearance.",
+        "",
+        restrictions,
+    )
