@@ -1,0 +1,1 @@
+"""Celery tasks of the patients app (see patients/reminders.py)."""
