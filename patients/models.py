@@ -147,6 +147,12 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def intake_date(self) -> dt.date:
         return timezone.localdate(self.created_at)
 
