@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "patients.apps.PatientsConfig",
     "plans.apps.PlansConfig",
     "sessions.apps.TherapySessionsConfig",
+    "audit.apps.AuditConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the view: one audit event per read/write of a patient's record.
+    "audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -182,28 +186,34 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------
-# With REDIS_URL, Redis is broker, result store and cache. Without it, kombu's
-# filesystem transport under var/ is an embedded broker needing no server, so
-# `make run` still has a real worker and beat.
+# With REDIS_URL, Redis is broker and cache. Without it, kombu's filesystem
+# transport under var/celery is an embedded broker needing no server, so
+# `make run` still has a real worker and beat. docs/celery.md explains the
+# choices below.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_DATA_DIR = VAR_DIR / "celery"
+CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
+# Publishing must never hang a clinical write when Redis is down or hung: one
+# connection attempt bounded by a 1 s connect timeout, 1 s per command, no
+# publish retry. The failure is logged (clinic.queueing) and the next daily
+# scan catches up.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A task not acknowledged within an hour is handed to another worker;
+    # longer than any task's hard time limit, so nothing runs twice at once.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    # kombu's ensure_connection before a publish: no second attempt.
+    "max_retries": 0,
+    "interval_start": 0,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A task not acknowledged within an hour is handed to another worker;
-        # longer than any task's hard time limit so nothing runs twice at once.
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 1,
-        "socket_timeout": 2,
-        "max_retries": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = None
     for _sub in ("queue", "processed"):
         (CELERY_DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -213,23 +223,33 @@ else:
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Publishing must never hang a clinical write when the broker is down: one
-# quick attempt, then the failure is logged and the next daily scan catches up.
+# No result backend: nothing reads task results (outcomes are rows in the
+# database), and a Redis result store would add its own reconnect loop to
+# every publish while Redis is down.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
+# The worker itself keeps reconnecting until the broker is back.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# At-least-once: a task is acknowledged after it ran, so a worker killed
+# mid-scan has it redelivered; every task is idempotent (unique constraint,
+# conditional updates), so the rerun duplicates nothing.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
-CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# R13: the daily scan, its hour (clinic time zone) and escalation to managers.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
+REMINDER_EXPIRING_DAYS = env.int("REMINDER_EXPIRING_DAYS", default=14)
 CELERY_BEAT_SCHEDULE = {
     "send-consultation-reminders-daily": {
         "task": "patients.tasks.send_consultation_reminders",
@@ -243,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
+# An SMTP server that hangs must not hold a worker: the e-mail task retries.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security headers -----------------------------------------------------

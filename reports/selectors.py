@@ -1,0 +1,500 @@
+"""The clinic progress report (SPEC R14, `GET /api/v1/reports/clinic/`), computed in SQL.
+
+Every figure is an aggregate or a grouped query; nothing loops over sessions in
+Python, and the number of queries does not depend on how many patients or
+sessions there are. docs/reports.md defines each figure.
+
+Two populations, on purpose:
+
+* **sessions** are selected by the date window (their `scheduled_start`, as a
+  clinic-local date) and, with a therapist filter, by that therapist taking part;
+* **patients** are selected by the filters (cause; a therapist's care team).
+  Their outcome (R14) uses *all* their completed sessions inside the window:
+  baseline = the first, latest = the last, whoever ran them, because the
+  synergy course is one course.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from clinic.clinical import (
+    MOBILITY_RESPONDER_POINTS,
+    PAIN_RESPONDER_PCT,
+    PAIN_RESPONDER_POINTS,
+)
+from clinic.roles import THERAPIST_ROLES, Role
+from patients.models import (
+    ConsultationStatus,
+    NeuropathyCause,
+    Patient,
+    PatientStatus,
+)
+from patients.selectors import with_consultation_status
+from sessions.models import SessionKind, SessionStatus, TherapySession
+
+User = get_user_model()
+
+COMPLETED = SessionStatus.COMPLETED.value
+CLEARED = [ConsultationStatus.CLEARED.value, ConsultationStatus.CLEARED_WITH_RESTRICTIONS.value]
+OVERDUE = [ConsultationStatus.MISSING.value, ConsultationStatus.EXPIRED.value]
+
+
+# --- small helpers -------------------------------------------------------------
+
+
+def _round(value, digits: int = 1) -> float | None:
+    """A JSON number rounded for people, or None when undefined."""
+    if value is None:
+        return None
+    # Half up, as people round (Python's round() would give 0.2 for 0.25).
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _pct(part, whole) -> float | None:
+    if not whole:
+        return None
+    return _round(100 * (part or 0) / whole)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def therapists() -> QuerySet:
+    """Active staff holding a therapist role (the choices of the therapist filter)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=THERAPIST_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _pk(obj) -> int | None:
+    return getattr(obj, "pk", obj)
+
+
+def validate_filters(*, start=None, end=None, therapist=None, cause=None) -> None:
+    errors = {}
+    if start and end and start > end:
+        errors["end"] = ["The end date is before the start date."]
+    if cause and cause not in NeuropathyCause.values:
+        errors["cause"] = [f"Unknown cause; choose from {', '.join(NeuropathyCause.values)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def sessions_in_window(
+    *, start: dt.date | None = None, end: dt.date | None = None, therapist=None, cause=None
+) -> QuerySet[TherapySession]:
+    """Sessions whose scheduled start falls on a clinic-local day in [start, end].
+
+    Bounds are turned into aware datetimes so the (status, scheduled_start)
+    index serves the range.
+    """
+    qs = TherapySession.objects.all()
+    if start:
+        qs = qs.filter(scheduled_start__gte=_local_midnight(start))
+    if end:
+        qs = qs.filter(scheduled_start__lt=_local_midnight(end + dt.timedelta(days=1)))
+    if therapist:
+        qs = qs.filter(Q(massage_therapist=_pk(therapist)) | Q(physical_therapist=_pk(therapist)))
+    if cause:
+        qs = qs.filter(patient__neuropathy_cause=cause)
+    return qs
+
+
+def report_patients(*, therapist=None, cause=None) -> QuerySet[Patient]:
+    """The patient population of the report: every patient, narrowed by the filters."""
+    qs = Patient.objects.all()
+    if therapist:
+        qs = qs.filter(Q(massage_therapist=_pk(therapist)) | Q(physical_therapist=_pk(therapist)))
+    if cause:
+        qs = qs.filter(neuropathy_cause=cause)
+    return qs
+
+
+def with_outcomes(
+    patients: QuerySet[Patient], *, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Patient]:
+    """Annotate each patient's R14 outcome over their completed sessions in the window.
+
+    `baseline_pain`/`latest_pain` (pain_before of the first/last completed
+    session), `baseline_mobility`/`latest_mobility`, `pain_change`,
+    `mobility_change`, `pain_responder` and `mobility_responder` (1/0, null when
+    not computable) and `followed_up` (1 when baseline and latest differ).
+    A patient without a completed session in the window has a null baseline.
+    """
+    course = sessions_in_window(start=start, end=end).filter(
+        patient=OuterRef("pk"), status=COMPLETED, pain_before__isnull=False
+    )
+    first = course.order_by("scheduled_start", "id")
+    last = course.order_by("-scheduled_start", "-id")
+    qs = patients.annotate(
+        baseline_id=Subquery(first.values("id")[:1]),
+        latest_id=Subquery(last.values("id")[:1]),
+        baseline_pain=Subquery(first.values("pain_before")[:1], output_field=IntegerField()),
+        latest_pain=Subquery(last.values("pain_before")[:1], output_field=IntegerField()),
+        baseline_mobility=Subquery(
+            first.values("mobility_score")[:1],
+            output_field=DecimalField(max_digits=3, decimal_places=1),
+        ),
+        latest_mobility=Subquery(
+            last.values("mobility_score")[:1],
+            output_field=DecimalField(max_digits=3, decimal_places=1),
+        ),
+    )
+    qs = qs.annotate(
+        pain_change=ExpressionWrapper(
+            F("latest_pain") - F("baseline_pain"), output_field=IntegerField()
+        ),
+        mobility_change=ExpressionWrapper(
+            F("latest_mobility") - F("baseline_mobility"),
+            output_field=DecimalField(max_digits=4, decimal_places=1),
+        ),
+    )
+    # R14: pain_before down >= 2 points, or >= 30 % of a non-zero baseline
+    # (drop * 100 >= 30 * baseline keeps it in integers).
+    qs = qs.annotate(
+        pain_drop_x100=ExpressionWrapper(
+            (F("baseline_pain") - F("latest_pain")) * 100, output_field=IntegerField()
+        )
+    )
+    return qs.annotate(
+        pain_responder=Case(
+            When(baseline_pain__isnull=True, then=Value(None)),
+            When(
+                Q(pain_change__lte=-PAIN_RESPONDER_POINTS)
+                | Q(
+                    baseline_pain__gt=0, pain_drop_x100__gte=PAIN_RESPONDER_PCT * F("baseline_pain")
+                ),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        mobility_responder=Case(
+            When(mobility_change__isnull=True, then=Value(None)),
+            When(mobility_change__gte=Decimal(MOBILITY_RESPONDER_POINTS), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        followed_up=Case(
+            When(baseline_id__isnull=True, then=Value(None)),
+            When(baseline_id=F("latest_id"), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _relief():
+    return ExpressionWrapper(F("pain_before") - F("pain_after"), output_field=IntegerField())
+
+
+# --- the report, part by part -------------------------------------------------------
+
+
+def _consultations(patients: QuerySet[Patient]) -> dict:
+    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE))
+    totals = active.aggregate(
+        active=Count("pk"),
+        cleared=Count("pk", filter=Q(annotated_consultation_status__in=CLEARED)),
+    )
+    today = timezone.localdate()
+    overdue = []
+    rows = (
+        active.filter(annotated_consultation_status__in=OVERDUE)
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "mrn",
+            "created_at",
+            "latest_valid_until",
+            "annotated_consultation_status",
+        )
+        .order_by("created_at", "id")
+    )
+    for row in rows:  # one row per overdue patient, already filtered in SQL
+        if row["annotated_consultation_status"] == ConsultationStatus.EXPIRED:
+            since = row["latest_valid_until"]
+        else:
+            since = timezone.localdate(row["created_at"])
+        overdue.append(
+            {
+                "patient": row["id"],
+                "name": f"{row['first_name']} {row['last_name']}",
+                "mrn": row["mrn"],
+                "consultation_status": row["annotated_consultation_status"],
+                "since": since.isoformat(),
+                "days_missing": max((today - since).days, 0),
+            }
+        )
+    overdue.sort(key=lambda o: (-o["days_missing"], o["name"]))
+    return {
+        "active_patients": totals["active"],
+        "consultation_compliance_pct": _pct(totals["cleared"], totals["active"]),
+        "overdue_consultations": overdue,
+    }
+
+
+def _session_counts(sessions: QuerySet[TherapySession]) -> dict:
+    counts = sessions.aggregate(
+        completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
+        cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+        no_show=Count("pk", filter=Q(status=SessionStatus.NO_SHOW)),
+        scheduled=Count("pk", filter=Q(status=SessionStatus.SCHEDULED)),
+    )
+    return {
+        "sessions_completed": counts["completed"],
+        "sessions_cancelled": counts["cancelled"],
+        "sessions_no_show": counts["no_show"],
+        "sessions_scheduled": counts["scheduled"],
+        # Of the visits that were due and not called off: completed or missed.
+        "no_show_rate": _pct(counts["no_show"], counts["completed"] + counts["no_show"]),
+    }
+
+
+def _by_session_kind(sessions: QuerySet[TherapySession]) -> list[dict]:
+    rows = {
+        row["kind"]: row
+        for row in sessions.filter(status=COMPLETED)
+        .values("kind")
+        .annotate(
+            sessions=Count("pk"),
+            mean_relief=Avg(_relief()),
+            mean_massage_part=Avg(
+                ExpressionWrapper(
+                    F("pain_before") - F("pain_after_massage"), output_field=IntegerField()
+                )
+            ),
+            mean_pain_before=Avg("pain_before"),
+        )
+        .order_by("kind")
+    }
+    result = []
+    for kind in SessionKind:
+        row = rows.get(kind.value, {})
+        entry = {
+            "kind": kind.value,
+            "label": kind.label,
+            "sessions": row.get("sessions", 0),
+            "mean_pain_before": _round(row.get("mean_pain_before")),
+            "mean_immediate_relief": _round(row.get("mean_relief")),
+        }
+        if kind == SessionKind.COMBINED:
+            # The synergy view: how much of a combined session's relief came
+            # from the massage part (pain_before - pain_after_massage).
+            entry["mean_relief_after_massage"] = _round(row.get("mean_massage_part"))
+        result.append(entry)
+    return result
+
+
+def _by_cause(outcomes: QuerySet[Patient]) -> list[dict]:
+    rows = {
+        row["neuropathy_cause"]: row
+        for row in outcomes.filter(baseline_id__isnull=False)
+        .values("neuropathy_cause")
+        .annotate(
+            patients=Count("pk"),
+            followed_up=Sum("followed_up"),
+            mean_pain_change=Avg("pain_change"),
+            mean_mobility_change=Avg("mobility_change"),
+            pain_responders=Sum("pain_responder"),
+            mobility_evaluable=Count("mobility_responder"),
+            mobility_responders=Sum("mobility_responder"),
+        )
+        .order_by("neuropathy_cause")
+    }
+    result = []
+    for cause in NeuropathyCause:
+        row = rows.get(cause.value, {})
+        patients = row.get("patients", 0)
+        result.append(
+            {
+                "cause": cause.value,
+                "label": cause.label,
+                "patients": patients,
+                "patients_followed_up": row.get("followed_up") or 0,
+                "mean_pain_change": _round(row.get("mean_pain_change")),
+                "mean_mobility_change": _round(row.get("mean_mobility_change")),
+                "pain_responder_pct": _pct(row.get("pain_responders"), patients),
+                "mobility_responder_pct": _pct(
+                    row.get("mobility_responders"), row.get("mobility_evaluable")
+                ),
+            }
+        )
+    return result
+
+
+def _by_therapist(
+    patients: QuerySet[Patient], sessions: QuerySet[TherapySession], *, therapist=None
+) -> list[dict]:
+    staff = User.objects.filter(is_active=True, groups__name__in=THERAPIST_ROLES)
+    if therapist:
+        staff = staff.filter(pk=_pk(therapist))
+    staff_rows = list(
+        staff.values("id", "username", "first_name", "last_name", "groups__name").order_by(
+            "groups__name", "last_name", "first_name", "id"
+        )
+    )
+    stats: dict[int, dict] = {
+        row["id"]: {
+            "caseload": 0,
+            "patients": 0,
+            "responders": 0,
+            "sessions": 0,
+            "relief_sum": 0,
+            "relief_n": 0,
+        }
+        for row in staff_rows
+    }
+
+    def add(rows: Iterator[dict], key: str) -> None:
+        for row in rows:
+            entry = stats.get(row[key])
+            if entry is None:
+                continue  # an inactive or former therapist
+            for name, value in row.items():
+                if name != key:
+                    entry[name] += value or 0
+
+    # A patient has one massage and one physical therapist, and a combined
+    # session both: group by each column and add up per therapist.
+    for column in ("massage_therapist", "physical_therapist"):
+        add(
+            patients.filter(**{f"{column}__isnull": False})
+            .values(column)
+            .annotate(
+                caseload=Count("pk", filter=Q(status=PatientStatus.ACTIVE)),
+                patients=Count("pk", filter=Q(baseline_id__isnull=False)),
+                responders=Sum("pain_responder"),
+            )
+            .order_by(column),
+            column,
+        )
+        add(
+            sessions.filter(status=COMPLETED, **{f"{column}__isnull": False})
+            .values(column)
+            .annotate(
+                sessions=Count("pk"),
+                relief_sum=Sum(_relief()),
+                relief_n=Count(_relief()),
+            )
+            .order_by(column),
+            column,
+        )
+    result = []
+    for row in staff_rows:
+        s = stats[row["id"]]
+        name = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+        result.append(
+            {
+                "therapist": row["id"],
+                "name": name,
+                "role": row["groups__name"],
+                "role_label": Role(row["groups__name"]).label,
+                "caseload": s["caseload"],
+                "sessions": s["sessions"],
+                "mean_immediate_relief": _round(s["relief_sum"] / s["relief_n"])
+                if s["relief_n"]
+                else None,
+                "patients_with_sessions": s["patients"],
+                "pain_responder_pct": _pct(s["responders"], s["patients"]),
+            }
+        )
+    return result
+
+
+def _weekly_trend(sessions: QuerySet[TherapySession]) -> list[dict]:
+    rows = (
+        sessions.filter(status=COMPLETED)
+        .annotate(week=TruncWeek("scheduled_start", tzinfo=timezone.get_current_timezone()))
+        .values("week")
+        .annotate(
+            sessions=Count("pk"),
+            mean_pain_before=Avg("pain_before"),
+            mean_pain_after=Avg("pain_after"),
+            mean_mobility=Avg("mobility_score"),
+        )
+        .order_by("week")
+    )
+    return [
+        {
+            "week": (
+                timezone.localtime(row["week"]).date()
+                if isinstance(row["week"], dt.datetime)
+                else row["week"]
+            ).isoformat(),
+            "sessions": row["sessions"],
+            "mean_pain_before": _round(row["mean_pain_before"]),
+            "mean_pain_after": _round(row["mean_pain_after"]),
+            "mean_mobility": _round(row["mean_mobility"]),
+        }
+        for row in rows
+    ]
+
+
+def clinic_report(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    therapist=None,
+    cause: str | None = None,
+) -> dict:
+    """The clinic progress report for managers (SPEC R14, `/reports/clinic/`).
+
+    `start`/`end` are clinic-local dates (inclusive; None = unbounded) selecting
+    sessions by `scheduled_start`. `therapist` (a user or id) narrows sessions
+    to those the therapist took part in and patients to their care team;
+    `cause` narrows both to patients of that neuropathy cause. Raises
+    ValidationError naming the field for `end` before `start` or an unknown
+    cause. A fixed number of queries, whatever the data size.
+    """
+    validate_filters(start=start, end=end, therapist=therapist, cause=cause)
+    sessions = sessions_in_window(start=start, end=end, therapist=therapist, cause=cause)
+    patients = report_patients(therapist=therapist, cause=cause)
+    outcomes = with_outcomes(patients, start=start, end=end)
+    report = {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "therapist": _pk(therapist) if therapist else None,
+        "cause": cause or None,
+        "thresholds": {
+            "pain_responder_points": PAIN_RESPONDER_POINTS,
+            "pain_responder_pct": PAIN_RESPONDER_PCT,
+            "mobility_responder_points": MOBILITY_RESPONDER_POINTS,
+        },
+    }
+    report.update(_consultations(patients))
+    report.update(_session_counts(sessions))
+    report["by_cause"] = _by_cause(outcomes)
+    report["by_session_kind"] = _by_session_kind(sessions)
+    report["by_therapist"] = _by_therapist(outcomes, sessions, therapist=therapist)
+    report["weekly_trend"] = _weekly_trend(sessions)
+    return report
