@@ -1,0 +1,202 @@
+"""The /plans/, /exercises/ and /plan-templates/ API (SPEC section 3, R5-R8)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from patients.models import Patient
+from patients.selectors import patients_visible_to
+from plans import selectors, services
+from plans.api.serializers import (
+    ExerciseSerializer,
+    PlanActionSerializer,
+    PlanDetailSerializer,
+    PlanSerializer,
+    PlanTemplateSerializer,
+    RuleErrorSerializer,
+)
+from plans.filters import ExerciseFilter, PlanFilter
+
+RULE_400 = OpenApiResponse(RuleErrorSerializer, description="A plan rule refused the action.")
+
+
+def _rule_error(exc: services.RuleViolation) -> ValidationError:
+    """400 {"detail": "...", "rule": "..."}: which rule failed, in a therapist's words."""
+    return ValidationError({"detail": exc.messages[0], "rule": exc.rule})
+
+
+def _nested(validated: dict) -> dict:
+    """Serializer names (live_massage / live_exercises) back to the service's names."""
+    data = dict(validated)
+    if "live_massage" in data:
+        data["massage_components"] = [dict(i) for i in data.pop("live_massage")]
+    if "live_exercises" in data:
+        data["exercise_prescriptions"] = [dict(i) for i in data.pop("live_exercises")]
+    return data
+
+
+class PlanViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Synergy treatment plans (R6-R8). No DELETE: cancel instead; nothing is hard-deleted.
+
+    A nested list sent in a write replaces that list (items keep their `id` to be
+    updated, items left out are removed from the plan but kept on record); a list
+    not sent is left alone. Massage therapists may send `massage_components` only,
+    physical therapists `exercise_prescriptions` only (403 otherwise).
+    """
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return selectors.plan_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return PlanSerializer
+        if self.action in services.ACTIONS:
+            return PlanActionSerializer
+        return PlanDetailSerializer
+
+    def _fresh(self, plan):
+        return PlanDetailSerializer(
+            selectors.plan_get(user=self.request.user, pk=plan.pk),
+            context=self.get_serializer_context(),
+        ).data
+
+    def _patient_from(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": "Expected a JSON object."})
+        raw = request.data.get("patient")
+        if raw in (None, ""):
+            raise ValidationError({"patient": "This field is required."})
+        try:
+            return patients_visible_to(request.user).get(pk=int(raw))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"patient": "A valid patient id is required."}) from exc
+        except Patient.DoesNotExist as exc:  # unknown or hidden (R3)
+            raise Http404("No such patient.") from exc
+
+    def create(self, request, *args, **kwargs):
+        patient = self._patient_from(request)
+        context = {**self.get_serializer_context(), "patient": patient}
+        serializer = PlanDetailSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        data = _nested(serializer.validated_data)
+        data.pop("version", None)
+        template = data.pop("template", None)
+        try:
+            with transaction.atomic():
+                if template is not None:
+                    lists = {
+                        k: data.pop(k)
+                        for k in ("massage_components", "exercise_prescriptions")
+                        if k in data
+                    }
+                    plan = services.plan_create_from_template(
+                        user=request.user, patient=patient, template=template, **data
+                    )
+                    if lists:
+                        plan = services.plan_update(user=request.user, plan=plan, **lists)
+                else:
+                    plan = services.plan_create(user=request.user, patient=patient, **data)
+        except services.RuleViolation as exc:
+            raise _rule_error(exc) from exc
+        return Response(self._fresh(plan), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        context = {**self.get_serializer_context(), "patient": plan.patient}
+        serializer = PlanDetailSerializer(plan, data=request.data, partial=True, context=context)
+        serializer.is_valid(raise_exception=True)
+        try:
+            plan = services.plan_update(
+                user=request.user, plan=plan, **_nested(serializer.validated_data)
+            )
+        except services.RuleViolation as exc:
+            raise _rule_error(exc) from exc
+        return Response(self._fresh(plan))
+
+    def _act(self, request, name: str):
+        plan = self.get_object()
+        serializer = PlanActionSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        try:
+            plan = services.ACTIONS[name](
+                user=request.user, plan=plan, version=serializer.validated_data.get("version")
+            )
+        except services.RuleViolation as exc:
+            raise _rule_error(exc) from exc
+        return Response(self._fresh(plan))
+
+    @extend_schema(
+        request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
+    )
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """Activate: synergy rule, consultation gate (R5), one active plan, R7."""
+        return self._act(request, "activate")
+
+    @extend_schema(
+        request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        """Put an active plan on hold."""
+        return self._act(request, "hold")
+
+    @extend_schema(
+        request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Complete an active or on-hold plan."""
+        return self._act(request, "complete")
+
+    @extend_schema(
+        request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a plan that is not yet completed (the record is kept)."""
+        return self._act(request, "cancel")
+
+
+class ExerciseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The clinic's exercise library (R8). Physical therapists and managers may add exercises."""
+
+    serializer_class = ExerciseSerializer
+    filterset_class = ExerciseFilter
+
+    def get_queryset(self):
+        return selectors.exercise_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.exercise_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+
+class PlanTemplateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plan templates per neuropathy cause; POST /plans/ with `template` starts from one."""
+
+    serializer_class = PlanTemplateSerializer
+
+    def get_queryset(self):
+        return selectors.template_list()

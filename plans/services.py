@@ -1,0 +1,514 @@
+"""Writes for synergy treatment plans (R6-R8): one place for pages and API.
+
+Error shapes (documented in docs/plans.md):
+- bad field values: ValidationError keyed by field (API: 400 field errors);
+- a plan rule refusing an action: RuleViolation, a ValidationError carrying
+  `rule` (API: 400 {"detail": "...", "rule": "synergy"});
+- wrong role or wrong discipline: PermissionDenied (403);
+- a stale `version`: Conflict (409), nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.api.exceptions import Conflict
+from clinic.roles import Role, require_role, role_of
+from patients.models import Patient, PatientStatus
+from patients.selectors import clearance_check
+from plans.models import (
+    Exercise,
+    ExercisePrescription,
+    MassageComponent,
+    PlanStatus,
+    PlanTemplate,
+    TreatmentPlan,
+    check_massage_precaution,
+)
+
+PLAN_FIELDS = ("title", "goals", "start_date", "end_date", "visits_per_week")
+MASSAGE_FIELDS = (
+    "technique",
+    "body_region",
+    "duration_minutes",
+    "pressure",
+    "precaution_override",
+    "notes",
+)
+PRESCRIPTION_FIELDS = ("exercise", "sets", "reps", "hold_seconds", "frequency_per_week", "notes")
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "activate": (frozenset({PlanStatus.DRAFT, PlanStatus.ON_HOLD}), PlanStatus.ACTIVE),
+    "hold": (frozenset({PlanStatus.ACTIVE}), PlanStatus.ON_HOLD),
+    "complete": (frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD}), PlanStatus.COMPLETED),
+    "cancel": (
+        frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD}),
+        PlanStatus.CANCELLED,
+    ),
+}
+ACTION_VERBS = {
+    "activate": "activated",
+    "hold": "put on hold",
+    "complete": "completed",
+    "cancel": "cancelled",
+}
+CLOSED_STATUSES = frozenset({PlanStatus.COMPLETED, PlanStatus.CANCELLED})
+
+
+class RuleViolation(ValidationError):
+    """A plan rule refused the change; `rule` names which one, `message` says why."""
+
+    def __init__(self, message: str, *, rule: str):
+        super().__init__(message, code=rule)
+        self.rule = rule
+
+
+# --- checks -----------------------------------------------------------------
+
+
+def _require_plan_writer(user, patient: Patient) -> str:
+    """A therapist on the patient's care team; managers read plans only (403)."""
+    role = role_of(user)
+    if role == Role.CLINIC_MANAGER:
+        raise PermissionDenied("Clinic managers can read plans but do not write clinical content.")
+    require_role(user, Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST)
+    if user.pk not in (patient.massage_therapist_id, patient.physical_therapist_id):
+        raise PermissionDenied("Only the patient's care team can change this plan.")
+    return role
+
+
+def _require_discipline(role: str, *, massage_sent: bool, exercises_sent: bool) -> None:
+    """R8/R15: massage therapists edit the massage part, PTs the exercises (403 otherwise)."""
+    if massage_sent and role != Role.MASSAGE_THERAPIST:
+        raise PermissionDenied("Only a massage therapist can change the massage part of a plan.")
+    if exercises_sent and role != Role.PHYSICAL_THERAPIST:
+        raise PermissionDenied(
+            "Only a physical therapist can change the exercise prescriptions of a plan."
+        )
+
+
+def _lock(plan: TreatmentPlan, version: int | None) -> TreatmentPlan:
+    """Re-read the plan under a row lock and refuse a stale version (409)."""
+    locked = TreatmentPlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+    if version is not None and int(version) != locked.version:
+        raise Conflict(
+            "This plan was changed by someone else since you opened it "
+            f"(your version {version}, now {locked.version}). Reload it and try again."
+        )
+    return locked
+
+
+def _bump(plan: TreatmentPlan) -> None:
+    plan.version += 1
+    plan.save()
+
+
+def _item_errors(label: str, index: int, exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{label} {index + 1}, {field}: {message}"
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [f"{label} {index + 1}: {message}" for message in exc.messages]
+
+
+def _item_id(item: dict[str, Any]) -> int | None:
+    raw = item.get("id")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1  # never a live row: reported as unknown
+
+
+def _replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
+    """A list sent replaces the live list: update by id, create new, soft-remove the rest."""
+    live = {c.pk: c for c in plan.massage_components.filter(removed_at__isnull=True)}
+    keep: list[MassageComponent] = []
+    errors: list[str] = []
+    for index, item in enumerate(items):
+        unknown = set(item) - set(MASSAGE_FIELDS) - {"id"}
+        if unknown:
+            errors.append(f"Massage component {index + 1}: unknown field {sorted(unknown)}.")
+            continue
+        pk = _item_id(item)
+        if pk is not None and pk not in live:
+            errors.append(f"Massage component {index + 1}: no such component on this plan.")
+            continue
+        component = live.get(pk) if pk is not None else MassageComponent(plan=plan)
+        for field in MASSAGE_FIELDS:
+            if field in item:
+                value = item[field]
+                if value is None and field in ("notes", "precaution_override"):
+                    value = ""
+                setattr(component, field, value)
+        component.position = index
+        try:
+            component.full_clean(exclude=["plan"])
+        except ValidationError as exc:
+            errors.extend(_item_errors("Massage component", index, exc))
+        keep.append(component)
+    if errors:
+        raise ValidationError({"massage_components": errors})
+    now = timezone.now()
+    kept_ids = {c.pk for c in keep if c.pk}
+    for pk, component in live.items():
+        if pk not in kept_ids:
+            component.removed_at = now
+            component.save(update_fields=["removed_at"])
+    for component in keep:
+        component.save()
+
+
+def _replace_prescriptions(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
+    """As _replace_massage, for the exercise prescriptions (sessions may reference them)."""
+    live = {p.pk: p for p in plan.exercise_prescriptions.filter(removed_at__isnull=True)}
+    keep: list[ExercisePrescription] = []
+    errors: list[str] = []
+    for index, item in enumerate(items):
+        unknown = set(item) - set(PRESCRIPTION_FIELDS) - {"id"}
+        if unknown:
+            errors.append(f"Exercise {index + 1}: unknown field {sorted(unknown)}.")
+            continue
+        pk = _item_id(item)
+        if pk is not None and pk not in live:
+            errors.append(f"Exercise {index + 1}: no such prescription on this plan.")
+            continue
+        rx = live.get(pk) if pk is not None else ExercisePrescription(plan=plan)
+        for field in PRESCRIPTION_FIELDS:
+            if field not in item:
+                continue
+            value = item[field]
+            if field == "exercise" and not isinstance(value, Exercise):
+                value = Exercise.objects.filter(pk=value, is_active=True).first()
+                if value is None:
+                    errors.append(f"Exercise {index + 1}, exercise: not in the exercise library.")
+                    break
+            if field == "notes" and value is None:
+                value = ""
+            setattr(rx, field, value)
+        else:
+            rx.position = index
+            try:
+                rx.full_clean(exclude=["plan"])
+            except ValidationError as exc:
+                errors.extend(_item_errors("Exercise", index, exc))
+            keep.append(rx)
+    if errors:
+        raise ValidationError({"exercise_prescriptions": errors})
+    now = timezone.now()
+    kept_ids = {p.pk for p in keep if p.pk}
+    for pk, rx in live.items():
+        if pk not in kept_ids:
+            rx.removed_at = now
+            rx.save(update_fields=["removed_at"])
+    for rx in keep:
+        rx.save()
+
+
+def _check_plan_fields(data: dict[str, Any]) -> None:
+    unknown = set(data) - set(PLAN_FIELDS)
+    if "status" in unknown:
+        raise ValidationError(
+            {"status": "Status changes only through the actions: activate, hold, complete, cancel."}
+        )
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+
+
+def _synergy_gap(plan: TreatmentPlan) -> str:
+    """Why the synergy rule fails for this plan, or '' when it holds."""
+    has_massage = plan.massage_components.filter(removed_at__isnull=True).exists()
+    has_exercise = plan.exercise_prescriptions.filter(removed_at__isnull=True).exists()
+    if has_massage and has_exercise:
+        return ""
+    missing = []
+    if not has_massage:
+        missing.append("a massage component (added by the massage therapist)")
+    if not has_exercise:
+        missing.append("an exercise prescription (added by the physical therapist)")
+    return (
+        "Synergy rule: a plan combines massage first and physical therapy after, so it needs "
+        "at least one massage component and at least one exercise. Still missing: "
+        + " and ".join(missing)
+        + "."
+    )
+
+
+# --- plans ------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user,
+    patient: Patient,
+    massage_components: list[dict[str, Any]] | None = None,
+    exercise_prescriptions: list[dict[str, Any]] | None = None,
+    template: PlanTemplate | None = None,
+    **data: Any,
+) -> TreatmentPlan:
+    """Start a draft plan for a patient; nested lists follow the discipline rule (R8)."""
+    role = _require_plan_writer(user, patient)
+    _require_discipline(
+        role,
+        massage_sent=massage_components is not None,
+        exercises_sent=exercise_prescriptions is not None,
+    )
+    _check_plan_fields(data)
+    plan = TreatmentPlan(patient=patient, created_by=user, template=template, **data)
+    plan.full_clean()
+    plan.save()
+    if massage_components is not None:
+        _replace_massage(plan, massage_components)
+    if exercise_prescriptions is not None:
+        _replace_prescriptions(plan, exercise_prescriptions)
+    return plan
+
+
+@transaction.atomic
+def plan_create_from_template(
+    *,
+    user,
+    patient: Patient,
+    template: PlanTemplate,
+    start_date=None,
+    **data: Any,
+) -> TreatmentPlan:
+    """A draft plan filled from a template: its massage part and its exercises.
+
+    Either therapist of the care team may start from a template (the template is
+    the clinic's agreed starting point for both disciplines); R7 still applies to
+    every massage component it fills.
+    """
+    _require_plan_writer(user, patient)
+    _check_plan_fields(data)
+    if not template.is_active:
+        raise ValidationError({"template": "This template is no longer in use."})
+    values = {
+        "title": template.title,
+        "goals": template.goals,
+        "visits_per_week": template.visits_per_week,
+        **{k: v for k, v in data.items() if v not in (None, "")},
+    }
+    plan = TreatmentPlan(
+        patient=patient,
+        created_by=user,
+        template=template,
+        start_date=start_date or timezone.localdate(),
+        **values,
+    )
+    plan.full_clean()
+    plan.save()
+    for component in template.massage_components.all():
+        try:
+            check_massage_precaution(
+                patient=patient,
+                technique=component.technique,
+                pressure=component.pressure,
+                precaution_override="",
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "template": f"The template's massage component '{component}' is not safe "
+                    f"for this patient: {' '.join(exc.messages)} Start a plan without the "
+                    "template, or ask the massage therapist to adapt it."
+                }
+            ) from exc
+        MassageComponent.objects.create(
+            plan=plan,
+            position=component.position,
+            technique=component.technique,
+            body_region=component.body_region,
+            duration_minutes=component.duration_minutes,
+            pressure=component.pressure,
+        )
+    for row in template.exercises.select_related("exercise"):
+        ExercisePrescription.objects.create(
+            plan=plan,
+            exercise=row.exercise,
+            position=row.position,
+            sets=row.sets,
+            reps=row.reps,
+            hold_seconds=row.hold_seconds,
+            frequency_per_week=row.frequency_per_week,
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    user,
+    plan: TreatmentPlan,
+    version: int | None = None,
+    massage_components: list[dict[str, Any]] | None = None,
+    exercise_prescriptions: list[dict[str, Any]] | None = None,
+    **data: Any,
+) -> TreatmentPlan:
+    """Change a plan's details and/or replace its massage or exercise list, all or nothing.
+
+    A list given replaces that list (removed items are soft-removed); None leaves
+    it alone. `version`, when given, must match the stored one (else 409).
+    """
+    role = _require_plan_writer(user, plan.patient)
+    _require_discipline(
+        role,
+        massage_sent=massage_components is not None,
+        exercises_sent=exercise_prescriptions is not None,
+    )
+    _check_plan_fields(data)
+    plan = _lock(plan, version)
+    if plan.status in CLOSED_STATUSES:
+        raise RuleViolation(
+            f"This plan is {plan.get_status_display().lower()} and can no longer be changed.",
+            rule="status",
+        )
+    for field, value in data.items():
+        setattr(plan, field, value)
+    plan.full_clean()
+    if massage_components is not None:
+        _replace_massage(plan, massage_components)
+    if exercise_prescriptions is not None:
+        _replace_prescriptions(plan, exercise_prescriptions)
+    if plan.status == PlanStatus.ACTIVE:
+        gap = _synergy_gap(plan)
+        if gap:
+            raise RuleViolation(
+                gap + " An active plan must keep both parts; put it on hold first.",
+                rule="synergy",
+            )
+    _bump(plan)
+    return plan
+
+
+def _transition(*, user, plan: TreatmentPlan, action: str, version: int | None) -> TreatmentPlan:
+    _require_plan_writer(user, plan.patient)
+    plan = _lock(plan, version)
+    sources, target = TRANSITIONS[action]
+    if plan.status not in sources:
+        allowed = " or ".join(PlanStatus(s).label.lower() for s in sorted(sources))
+        raise RuleViolation(
+            f"A {plan.get_status_display().lower()} plan cannot be {ACTION_VERBS[action]} "
+            f"(only a plan that is {allowed}).",
+            rule="status",
+        )
+    if action == "activate":
+        _check_activation(plan)
+    plan.status = target
+    plan.status_changed_at = timezone.now()
+    plan.status_changed_by = user
+    plan.version += 1
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as exc:  # a concurrent activation won the race
+        raise RuleViolation(_one_active_message(plan), rule="one_active_plan") from exc
+    return plan
+
+
+def _one_active_message(plan: TreatmentPlan, other: TreatmentPlan | None = None) -> str:
+    name = f" ('{other.title}')" if other else ""
+    return (
+        f"One active plan per patient: {plan.patient.full_name} already has an active plan"
+        f"{name}. Put it on hold, complete or cancel it first."
+    )
+
+
+def _check_activation(plan: TreatmentPlan) -> None:
+    """R6 synergy, R5 clearance, one active plan, R7: in that order, first failure wins."""
+    patient = plan.patient
+    gap = _synergy_gap(plan)
+    if gap:
+        raise RuleViolation(gap, rule="synergy")
+    if patient.status != PatientStatus.ACTIVE:
+        raise RuleViolation(
+            f"{patient.full_name} has been discharged; a discharged patient's plan cannot be "
+            "activated.",
+            rule="patient_status",
+        )
+    check = clearance_check(patient)
+    if not check.allowed:
+        raise RuleViolation(check.reason, rule="consultation")
+    other = (
+        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
+        .exclude(pk=plan.pk)
+        .first()
+    )
+    if other is not None:
+        raise RuleViolation(_one_active_message(plan, other), rule="one_active_plan")
+    for component in plan.massage_components.filter(removed_at__isnull=True):
+        try:
+            check_massage_precaution(
+                patient=patient,
+                technique=component.technique,
+                pressure=component.pressure,
+                precaution_override=component.precaution_override,
+            )
+        except ValidationError as exc:
+            raise RuleViolation(
+                f"Massage precaution: {component}: {' '.join(exc.messages)}",
+                rule="massage_precaution",
+            ) from exc
+
+
+@transaction.atomic
+def plan_activate(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+    """draft/on hold -> active, if the synergy rule, R5, one-active-plan and R7 all hold."""
+    return _transition(user=user, plan=plan, action="activate", version=version)
+
+
+@transaction.atomic
+def plan_hold(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+    """active -> on hold (e.g. illness, travel); reactivate with plan_activate."""
+    return _transition(user=user, plan=plan, action="hold", version=version)
+
+
+@transaction.atomic
+def plan_complete(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+    """active/on hold -> completed (final)."""
+    return _transition(user=user, plan=plan, action="complete", version=version)
+
+
+@transaction.atomic
+def plan_cancel(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+    """draft/active/on hold -> cancelled (final; the record is kept)."""
+    return _transition(user=user, plan=plan, action="cancel", version=version)
+
+
+ACTIONS = {
+    "activate": plan_activate,
+    "hold": plan_hold,
+    "complete": plan_complete,
+    "cancel": plan_cancel,
+}
+
+
+# --- exercise library -------------------------------------------------------
+
+
+@transaction.atomic
+def exercise_create(
+    *, user, name: str, category: str, description: str, precautions: str = ""
+) -> Exercise:
+    """Add an exercise to the library: physical therapists and managers (R8)."""
+    require_role(user, Role.PHYSICAL_THERAPIST, Role.CLINIC_MANAGER)
+    exercise = Exercise(
+        name=(name or "").strip(),
+        category=category,
+        description=description,
+        precautions=precautions or "",
+        created_by=user,
+    )
+    exercise.full_clean()
+    exercise.save()
+    return exercise
