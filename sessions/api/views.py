@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from patients.selectors import patients_visible_to
+from plans.models import TreatmentPlan
+from sessions import selectors, services
+from sessions.api.serializers import (
+    AmendmentSerializer,
+    ProgressSerializer,
+    SeriesResultSerializer,
+    SeriesScheduleSerializer,
+    SessionAmendSerializer,
+    SessionCancelSerializer,
+    SessionCompleteSerializer,
+    SessionDetailSerializer,
+    SessionScheduleSerializer,
+    SessionSerializer,
+)
+from sessions.models import SessionStatus
+from sessions.progress import patient_progress
+
+
+class SessionQueryForm(forms.Form):
+    """List filters; a bad value is a 400 naming the parameter, not an empty list."""
+
+    patient = forms.IntegerField(required=False)
+    plan = forms.IntegerField(required=False)
+    status = forms.ChoiceField(choices=[("", "")] + SessionStatus.choices, required=False)
+    therapist = forms.IntegerField(required=False)
+    date = forms.DateField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # `from` is a Python keyword, so these two are added by name.
+        self.fields["from"] = forms.DateField(required=False)
+        self.fields["to"] = forms.DateField(required=False)
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("patient", OpenApiTypes.INT),
+    OpenApiParameter("plan", OpenApiTypes.INT),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=SessionStatus.values),
+    OpenApiParameter("therapist", OpenApiTypes.INT, description="massage or physical therapist"),
+    OpenApiParameter("date", OpenApiTypes.DATE, description="one clinic-local day"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
+]
+
+
+class SessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Therapy sessions (R9-R12). POST schedules; verbs complete, cancel, no-show, amend."""
+
+    filter_backends: list = []
+    serializer_class = SessionSerializer
+
+    def get_queryset(self):
+        return selectors.sessions_visible_to(self.request.user).none()
+
+    def get_object(self):
+        return selectors.session_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _detail(self, session, code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.session_get(user=self.request.user, pk=session.pk)
+        return Response(SessionDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        form = SessionQueryForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({k: list(v) for k, v in form.errors.items()})
+        q = form.cleaned_data
+        day = q.get("date")
+        qs = selectors.session_list(
+            user=request.user,
+            patient=q.get("patient"),
+            plan=q.get("plan"),
+            status=q.get("status") or None,
+            therapist=q.get("therapist"),
+            date_from=day or q.get("from"),
+            date_to=day or q.get("to"),
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(SessionSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(SessionDetailSerializer(self.get_object()).data)
+
+    def _plans(self):
+        # Any status: the service says why a plan that is not active cannot be used.
+        return TreatmentPlan.objects.filter(
+            patient__in=patients_visible_to(self.request.user).values("pk")
+        ).select_related("patient", "patient__massage_therapist", "patient__physical_therapist")
+
+    @extend_schema(request=SessionScheduleSerializer, responses={201: SessionDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        """Schedule one session (R9, R10, R12). A clash is a 400 naming it."""
+        serializer = SessionScheduleSerializer(data=request.data, plans=self._plans())
+        serializer.is_valid(raise_exception=True)
+        session = services.session_schedule(user=request.user, **serializer.validated_data)
+        return self._detail(session, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SeriesScheduleSerializer, responses={201: SeriesResultSerializer})
+    @action(detail=False, methods=["post"])
+    def series(self, request):
+        """Book a recurring series; clashing occurrences are skipped and listed in `skipped`."""
+        serializer = SeriesScheduleSerializer(data=request.data, plans=self._plans())
+        serializer.is_valid(raise_exception=True)
+        result = services.session_series_schedule(user=request.user, **serializer.validated_data)
+        return Response(SeriesResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SessionCompleteSerializer, responses=SessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """R11: log scores and notes. Once; a second attempt is 400 on `status`."""
+        session = self.get_object()
+        serializer = SessionCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_complete(
+            user=request.user, session=session, **serializer.validated_data
+        )
+        return self._detail(session)
+
+    @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        session = self.get_object()
+        serializer = SessionCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_cancel(
+            user=request.user, session=session, **serializer.validated_data
+        )
+        return self._detail(session)
+
+    @extend_schema(request=None, responses=SessionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        session = self.get_object()
+        session = services.session_mark_no_show(user=request.user, session=session)
+        return self._detail(session)
+
+    @extend_schema(request=SessionAmendSerializer, responses={201: AmendmentSerializer})
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Correct a completed session (its author only); the original is kept."""
+        session = self.get_object()
+        serializer = SessionAmendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        amendment = services.session_amend(
+            user=request.user, session=session, **serializer.validated_data
+        )
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
+class PatientProgressView(APIView):
+    """R14: a visible patient's progress figures (404 for hidden patients)."""
+
+    @extend_schema(responses=ProgressSerializer)
+    def get(self, request, pk: int):
+        patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
+        return Response(patient_progress(patient=patient))
