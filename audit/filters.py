@@ -1,0 +1,61 @@
+"""Filters of the audit page: patient (MRN or id), staff member, dates, action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditEvent
+from clinic.forms import DateInput
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    patient = django_filters.CharFilter(method="by_patient", label="Patient (MRN or id)")
+    user = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label="Staff member"
+    )
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    start = django_filters.DateFilter(method="from_day", label="From", widget=DateInput())
+    end = django_filters.DateFilter(method="to_day", label="To (inclusive)", widget=DateInput())
+    outcome = django_filters.ChoiceFilter(
+        choices=[("ok", "Succeeded"), ("refused", "Refused or failed")],
+        method="by_outcome",
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["patient", "user", "action", "start", "end", "outcome"]
+
+    def by_patient(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit() and len(value) < 18:
+            return queryset.filter(Q(patient_id=int(value)) | Q(patient__mrn__iexact=value))
+        return queryset.filter(patient__mrn__iexact=value)
+
+    def from_day(self, queryset, name, value):
+        return queryset.filter(at__gte=_day_start(value))
+
+    def to_day(self, queryset, name, value):
+        return queryset.filter(at__lt=_day_start(value + dt.timedelta(days=1)))
+
+    def by_outcome(self, queryset, name, value):
+        if value == "ok":
+            return queryset.filter(status_code__lt=400)
+        return queryset.filter(status_code__gte=400)
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+        return form

@@ -1,0 +1,136 @@
+"""Which routes read or write a patient's record, and how to find that patient.
+
+A route is named "namespace:url_name" (pages: `patients:detail`, API:
+`api:patient-detail`). The first matching rule wins. A rule names the kind of
+object the route's `pk` points at; nested routes (`plan_pk`, `session_pk`,
+`patient_pk`) name their parent. Reaching the patient from a plan or a session
+costs one indexed `values_list` query.
+
+tests/audit/test_audit_coverage.py fails when a route that takes an object id
+is neither audited here nor listed in NOT_PATIENT_RECORDS, so a new endpoint
+cannot silently escape the trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+# (route glob, object type of `pk`; None = not a patient record)
+RULES: list[tuple[str, str | None]] = [
+    # Library and templates live under the plans namespace but are not patients' records.
+    ("plans:template*", None),
+    ("plans:exercise*", None),
+    ("api:template*", None),
+    ("api:plantemplate*", None),
+    ("api:plan-template*", None),
+    ("api:exercise*", None),
+    ("api:reminder*", None),
+    ("patients:reminder*", None),
+    ("api:staff*", None),
+    ("patients:*", "patient"),
+    ("api:patient-*", "patient"),
+    ("api:consultation-*", "consultation"),
+    ("plans:*", "plan"),
+    ("api:plan-*", "plan"),
+    ("api:massage*", "massagecomponent"),
+    ("api:prescription*", "prescription"),
+    ("sessions:series*", "series"),
+    ("api:series*", "series"),
+    ("sessions:*", "session"),
+    ("api:session-*", "session"),
+    ("reports:*", "report"),
+    ("api:report*", "report"),
+]
+
+# Nested routes: the parent's kwarg says whose record it is.
+PARENT_KWARGS: dict[str, str] = {
+    "patient_pk": "patient",
+    "patient_id": "patient",
+    "plan_pk": "plan",
+    "plan_id": "plan",
+    "session_pk": "session",
+    "session_id": "session",
+}
+
+# Routes that take an id but hold no patient record (the caller's own
+# reminders, staff, the exercise library, plan templates).
+NOT_PATIENT_RECORDS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Target:
+    object_type: str
+    object_id: int | None
+
+
+def rule_for(route: str) -> str | None:
+    for pattern, object_type in RULES:
+        if fnmatchcase(route, pattern):
+            return object_type
+    return None
+
+
+def is_audited(route: str) -> bool:
+    return rule_for(route) is not None
+
+
+def target_for(route: str, kwargs: dict) -> Target | None:
+    """What record the route addresses, or None when it is not a patient's record."""
+    object_type = rule_for(route)
+    if object_type is None:
+        return None
+    for kwarg, parent_type in PARENT_KWARGS.items():
+        if kwarg in kwargs:
+            return Target(parent_type, _as_int(kwargs[kwarg]))
+    if "pk" in kwargs:
+        return Target(object_type, _as_int(kwargs["pk"]))
+    return Target(object_type, None)
+
+
+def _as_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    # Out of the database's bigint range: cannot name a real row.
+    return number if 0 < number < 2**63 else None
+
+
+def patient_id_of(object_type: str, object_id: int | None) -> int | None:
+    """The patient a record belongs to, or None when the record does not exist."""
+    if object_id is None:
+        return None
+    model = _model_for(object_type)
+    if model is None:
+        return None
+    field = "pk" if object_type == "patient" else _patient_path(object_type)
+    return model.objects.filter(pk=object_id).values_list(field, flat=True).first()
+
+
+def _model_for(object_type: str):
+    from django.apps import apps
+
+    names = {
+        "patient": ("patients", "Patient"),
+        "consultation": ("patients", "Consultation"),
+        "plan": ("plans", "TreatmentPlan"),
+        "massagecomponent": ("plans", "MassageComponent"),
+        "prescription": ("plans", "ExercisePrescription"),
+        "session": ("therapy_sessions", "TherapySession"),
+        "series": ("therapy_sessions", "SessionSeries"),
+    }
+    if object_type not in names:
+        return None
+    try:
+        return apps.get_model(*names[object_type])
+    except LookupError:
+        return None
+
+
+def _patient_path(object_type: str) -> str:
+    return {
+        "massagecomponent": "plan__patient_id",
+        "prescription": "plan__patient_id",
+        "series": "plan__patient_id",
+    }.get(object_type, "patient_id")
