@@ -320,7 +320,11 @@ class Reminder(models.Model):
                 name="one_consultation_reminder_per_day",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The daily scan's "what did today bring" and "not yet e-mailed" reads.
+            models.Index(fields=["day", "kind"], name="reminder_day_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient} ({self.day})"

@@ -1,37 +1,186 @@
-"""In-app notifications (Reminder rows) with an e-mail copy sent by Celery."""
+"""In-app notifications (Reminder rows), their e-mail copies and the inbox writes.
+
+The daily consultation scan has its own set-based path in patients/reminders.py;
+both hand new rows to :func:`email_later`, which enqueues the e-mail task after
+commit. The e-mail task calls :func:`reminder_emails_send`, which claims each
+row with a conditional update so a retried or redelivered task never sends a
+reminder twice.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Patient, Reminder
+from patients.models import DAILY_REMINDER_KINDS, Patient, Reminder
+
+logger = logging.getLogger(__name__)
+
+EMAIL_CHUNK = 500  # reminder ids per e-mail task
 
 
 @transaction.atomic
 def notify(*, recipients: Iterable, patient: Patient, kind: str, message: str) -> list[Reminder]:
-    """Create one in-app reminder per distinct recipient; e-mail them after commit.
+    """Create one in-app reminder per distinct active recipient; e-mail them after commit.
 
-    Used for one-off events (an adverse event). The daily consultation scan
-    has its own set-based path in patients/reminders.py.
+    Used for one-off events (an adverse event). For the daily kinds the unique
+    constraint applies: a recipient already reminded today is skipped.
     """
     today = timezone.localdate()
     unique = {r.pk: r for r in recipients if r is not None and r.is_active}
-    reminders = Reminder.objects.bulk_create(
-        Reminder(recipient=r, patient=patient, kind=kind, day=today, message=message)
+    if not unique:
+        return []
+    rows = [
+        Reminder(recipient=r, patient=patient, kind=kind, day=today, message=message[:500])
         for r in unique.values()
-    )
-    _email_later([r.pk for r in reminders if r.pk is not None])
+    ]
+    if kind in DAILY_REMINDER_KINDS:
+        stamp = timezone.now()
+        for row in rows:
+            row.created_at = stamp
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        reminders = list(
+            Reminder.objects.filter(patient=patient, kind=kind, day=today, created_at=stamp)
+        )
+    else:
+        reminders = Reminder.objects.bulk_create(rows)
+    email_later([r.pk for r in reminders if r.pk is not None])
     return reminders
 
 
-def _email_later(reminder_ids: list[int]) -> None:
+def email_later(reminder_ids: list[int]) -> None:
+    """Enqueue the e-mail task for these reminders once the transaction commits."""
     if not reminder_ids:
         return
     from clinic.queueing import enqueue_on_commit
     from patients import tasks
 
-    if hasattr(tasks, "send_reminder_emails"):
-        enqueue_on_commit(tasks.send_reminder_emails, reminder_ids)
+    for start in range(0, len(reminder_ids), EMAIL_CHUNK):
+        enqueue_on_commit(tasks.send_reminder_emails, reminder_ids[start : start + EMAIL_CHUNK])
+
+
+def reminder_emails_send(*, reminder_ids: Iterable[int]) -> int:
+    """E-mail these reminders, one message per recipient; return how many reminders were sent.
+
+    Each row is claimed first (``emailed_at`` set where it is still empty), so
+    two workers or a retry never send the same reminder twice. If sending to a
+    recipient fails, that recipient's claim is released and the error raised,
+    so the task's retry sends exactly what is still unsent.
+
+    The e-mail names the patient, MRN, what is missing and for how long, and
+    links to the patient page; never a diagnosis or clinical notes (for
+    one-off kinds such as adverse events the free-text message is left out).
+    """
+    ids = sorted({int(i) for i in reminder_ids})
+    if not ids:
+        return 0
+    claim_at = timezone.now()
+    with transaction.atomic():
+        claimable = Reminder.objects.filter(pk__in=ids, emailed_at__isnull=True).exclude(
+            recipient__email=""
+        )
+        claimed_ids = list(_lock(claimable).values_list("pk", flat=True))
+        Reminder.objects.filter(pk__in=claimed_ids, emailed_at__isnull=True).update(
+            emailed_at=claim_at
+        )
+    mine = (
+        Reminder.objects.filter(pk__in=claimed_ids, emailed_at=claim_at)
+        .select_related("patient", "recipient")
+        .order_by("recipient_id", "patient__last_name", "pk")
+    )
+    by_recipient: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in mine:
+        by_recipient[reminder.recipient_id].append(reminder)
+
+    sent = 0
+    failure: Exception | None = None
+    connection = get_connection()
+    for group in by_recipient.values():
+        try:
+            _message_for(group, connection=connection).send()
+        except Exception as exc:  # SMTP down, refused address: release and retry later
+            Reminder.objects.filter(pk__in=[r.pk for r in group], emailed_at=claim_at).update(
+                emailed_at=None
+            )
+            logger.warning("Reminder e-mail to user %s failed: %s", group[0].recipient_id, exc)
+            failure = exc
+        else:
+            sent += len(group)
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def _lock(qs: QuerySet[Reminder]) -> QuerySet[Reminder]:
+    # Row locks where the database has them; SQLite serialises writers anyway.
+    from django.db import connection
+
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True, of=("self",))
+    return qs
+
+
+def _message_for(reminders: list[Reminder], *, connection) -> EmailMultiAlternatives:
+    recipient = reminders[0].recipient
+    site = settings.SITE_URL.rstrip("/")
+    items = [
+        {
+            "reminder": r,
+            "patient_name": r.patient.full_name,
+            "mrn": r.patient.mrn,
+            "what": r.get_kind_display(),
+            # Daily kinds carry a message we wrote (name, MRN, days); one-off
+            # kinds may quote clinical notes, which never go into an e-mail.
+            "detail": r.message if r.kind in DAILY_REMINDER_KINDS else "",
+            "url": site + reverse("patients:detail", args=[r.patient_id]),
+        }
+        for r in reminders
+    ]
+    context = {
+        "recipient": recipient,
+        "items": items,
+        "inbox_url": site + reverse("patients:reminders"),
+    }
+    if len(items) == 1:
+        subject = f"{items[0]['what']}: {items[0]['patient_name']} ({items[0]['mrn']})"
+    else:
+        subject = f"{len(items)} patient reminders from the clinic"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminders.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string("emails/reminders.html", context), "text/html")
+    return message
+
+
+def reminder_mark_read(*, user, reminder: Reminder) -> Reminder:
+    """Mark one of the user's reminders read (a no-op when it already is)."""
+    if reminder.recipient_id != user.pk:
+        # Callers look reminders up among the user's own (404 otherwise).
+        raise PermissionDenied("Not your reminder.")
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(
+            read_at=reminder.read_at
+        )
+    return reminder
+
+
+def reminders_mark_all_read(*, user) -> int:
+    """Mark every unread reminder of the user read; return how many."""
+    return Reminder.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,76 @@
+"""The reminder inbox (R13): the signed-in user's own reminders, mark read / mark all read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from clinic.roles import role_of
+from patients import notifications, selectors
+
+FILTERS = {"unread": "Unread", "all": "All"}
+
+
+def _require_staff(request) -> None:
+    if role_of(request.user) is None:
+        raise PermissionDenied("Your account has no clinic role.")
+
+
+@login_required
+def reminder_list(request):
+    _require_staff(request)
+    show = request.GET.get("show")
+    if show not in FILTERS:
+        show = "unread"
+    qs = selectors.reminders_for(request.user).order_by("-created_at", "-id")
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "patients/reminders.html",
+        {"page": page, "show": show, "filters": FILTERS, "query": f"show={show}"},
+    )
+
+
+@login_required
+@require_POST
+def reminder_read(request, pk: int):
+    _require_staff(request)
+    reminder = get_object_or_404(selectors.reminders_for(request.user), pk=pk)
+    notifications.reminder_mark_read(user=request.user, reminder=reminder)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def reminder_open(request, pk: int):
+    """Mark read and go to the patient: the inbox row's main link."""
+    _require_staff(request)
+    reminder = get_object_or_404(selectors.reminders_for(request.user), pk=pk)
+    notifications.reminder_mark_read(user=request.user, reminder=reminder)
+    return redirect("patients:detail", pk=reminder.patient_id)
+
+
+@login_required
+@require_POST
+def reminders_read_all(request):
+    _require_staff(request)
+    count = notifications.reminders_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, f"{count} reminder{'' if count == 1 else 's'} marked read.")
+    return _back(request)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("patients:reminders")
