@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),
     path("audit/", include("audit.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("clinic.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,14 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
+from clinic.roles import is_manager
+
 
 @login_required
 def home(request):
+    # Managers start on the clinic dashboard.
+    if is_manager(request.user):
+        return redirect("reports:dashboard")
     return redirect("patients:list")
 
 

@@ -1,0 +1,64 @@
+"""Report pages: the managers' clinic dashboard and the patient progress report."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+
+from clinic import clinical
+from clinic.roles import Role, require_role, role_of
+from patients import selectors as patient_selectors
+from patients.models import NeuropathyCause
+from reports import selectors
+from reports.forms import ReportFilterForm, quick_ranges
+from reports.progress import progress_report
+
+
+def _query(filters: dict) -> str:
+    params = {}
+    for key, value in filters.items():
+        params[key] = getattr(value, "pk", None) or (
+            value.isoformat() if hasattr(value, "isoformat") else value
+        )
+    return urlencode(params)
+
+
+@login_required
+def dashboard(request):
+    """Clinic dashboard (managers only): KPIs, outcome charts, overdue consultations."""
+    require_role(request.user, Role.CLINIC_MANAGER)
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    report = selectors.clinic_report(**filters)
+    query = _query(filters)
+    csv_url = reverse("api:reports-sessions-csv") + (f"?{query}" if query else "")
+    ranges = [(label, "?" + _query(q) if q else "?") for label, q in quick_ranges()]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "filters": filters,
+            "csv_url": csv_url,
+            "ranges": ranges,
+            "clinical": clinical,
+            "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
+        },
+    )
+
+
+@login_required
+def patient_report(request, pk: int):
+    """Printable progress report for the referring physician (R14).
+
+    Managers and the patient's care team (R3: anyone else gets a 404).
+    """
+    if role_of(request.user) is None:
+        raise PermissionDenied("Your account has no clinic role.")
+    patient = patient_selectors.patient_get(user=request.user, pk=pk)
+    return render(request, "reports/patient_report.html", progress_report(patient=patient))
