@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),
+    path("plans/", include("plans.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("clinic.api.urls")),
