@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.api.exceptions import Conflict
@@ -73,7 +74,7 @@ def plan_create(request):
     if role == Role.CLINIC_MANAGER:
         raise PermissionDenied("Clinic managers read plans but do not write clinical content.")
     patients = patients_visible_to(request.user).filter(status="active")
-    initial = {}
+    initial = {"start_date": timezone.localdate()}
     raw = request.GET.get("patient", "")
     if raw:
         patient = patients.filter(pk=raw).first() if raw.isdigit() else None
