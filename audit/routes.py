@@ -20,7 +20,7 @@ from fnmatch import fnmatchcase
 RULES: list[tuple[str, str | None]] = [
     # Library and templates live under the plans namespace but are not patients' records.
     ("plans:template*", None),
-    ("plans:exercise*", None),
+    ("plans:exercise-*", None),
     ("api:template*", None),
     ("api:plantemplate*", None),
     ("api:plan-template*", None),
@@ -39,6 +39,7 @@ RULES: list[tuple[str, str | None]] = [
     ("api:series*", "series"),
     ("sessions:*", "session"),
     ("api:session-*", "session"),
+    ("reports:patient*", "patient"),
     ("reports:*", "report"),
     ("api:report*", "report"),
 ]

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
-from clinic.roles import ROLE_NAMES
+from clinic.roles import ROLE_NAMES, Role, require_role
 
 User = get_user_model()
 
@@ -41,4 +42,46 @@ def staff_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def _end_sessions(user) -> int:
+    """Delete the user's live browser sessions (db-backed sessions; idle ones expire in 30 min)."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def staff_deactivate(*, actor, user):
+    """A manager deactivates a staff member: no login, no token, no live session.
+
+    Nothing is deleted: the account keeps its history, care-team links and
+    audit trail; a manager can reactivate it in the admin.
+    """
+    from audit.models import AuditAction
+    from audit.services import audit_record
+
+    require_role(actor, Role.CLINIC_MANAGER)
+    if user.pk == actor.pk:
+        raise ValidationError({"user": "You cannot deactivate your own account."})
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    Token.objects.filter(user=user).delete()
+    _end_sessions(user)
+    audit_record(
+        action=AuditAction.STAFF_DEACTIVATED,
+        user=actor,
+        object_type="user",
+        object_id=user.pk,
+        route="staff_deactivate",
+        status_code=200,
+    )
     return user

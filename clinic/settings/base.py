@@ -135,6 +135,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A friendly page for people, JSON for API clients; both 429 with Retry-After.
+AXES_LOCKOUT_CALLABLE = "clinic.auth_views.lockout_response"
 
 # --- I18N / time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
