@@ -26,30 +26,10 @@
           backgroundColor: COLORS.mobilityResponder,
           yAxisID: "y",
         },
-        {
-          type: "line",
-          label: "Mean pain change (points)",
-          data: causes.map((r) => r.mean_pain_change),
-          borderColor: COLORS.pain,
-          backgroundColor: COLORS.pain,
-          showLine: false,
-          pointRadius: 6,
-          pointStyle: "rectRot",
-          yAxisID: "change",
-        },
       ],
     },
     options: {
-      scales: {
-        y: pct,
-        change: {
-          position: "right",
-          suggestedMin: -4,
-          suggestedMax: 1,
-          grid: { drawOnChartArea: false },
-          title: { display: true, text: "pain change (negative is better)" },
-        },
-      },
+      scales: { y: pct },
     },
   });
 
