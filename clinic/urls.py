@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),
     path("plans/", include("plans.urls")),
+    path("sessions/", include("sessions.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("clinic.api.urls")),

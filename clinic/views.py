@@ -13,7 +13,8 @@ def home(request):
     # Managers start on the clinic dashboard.
     if is_manager(request.user):
         return redirect("reports:dashboard")
-    return redirect("patients:list")
+    # Therapists start on their day (sessions:today).
+    return redirect("sessions:today")
 
 
 def healthz(request):
