@@ -384,3 +384,25 @@ def test_command_enqueue_sends_the_task(patient):
     call_command("send_consultation_reminders", "--enqueue", stdout=out)
     assert "Sent patients.tasks.send_consultation_reminders" in out.getvalue()
     assert Reminder.objects.filter(patient=patient).count() == 2
+
+
+def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
+    patient, manager, monkeypatch, settings
+):
+    # given a worker that dies after the INSERT, before the scan finishes
+    settings.REMINDER_ESCALATION_DAYS = 0
+    factories.PatientFactory()
+
+    def killed(**kwargs):
+        raise SystemExit("worker lost")
+
+    monkeypatch.setattr(reminders, "_email_unsent", killed)
+    with pytest.raises(SystemExit):
+        scan()
+    assert Reminder.objects.count() == 0
+
+    # when the task is redelivered and runs again
+    monkeypatch.undo()
+    assert scan() == 6
+    assert scan() == 0
+    assert Reminder.objects.count() == 6
