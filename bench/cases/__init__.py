@@ -1,0 +1,15 @@
+"""The benchmark cases, in the order they run."""
+
+from __future__ import annotations
+
+from bench.cases.clinic_report import ClinicReport
+from bench.cases.patient_list_api import PatientListApi
+from bench.cases.patient_progress import PatientProgress
+from bench.cases.reminder_scan import ReminderScan
+from bench.cases.session_complete_api import SessionCompleteApi
+
+ALL_CASES = [ReminderScan, ClinicReport, PatientProgress, PatientListApi, SessionCompleteApi]
+
+
+def case_names() -> list[str]:
+    return [case.name for case in ALL_CASES]

@@ -1,0 +1,337 @@
+"""The managers' clinic report over all sessions (all time, no filter)."""
+
+from __future__ import annotations
+
+import decimal
+import importlib
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from bench.cases.sqlbits import fetch_all, local_date, postgres
+from bench.harness import Case
+from clinic.clinical import MOBILITY_RESPONDER_POINTS, PAIN_RESPONDER_PCT, PAIN_RESPONDER_POINTS
+from clinic.roles import Role
+from patients.models import NeuropathyCause
+from sessions.models import SessionKind
+
+SESSIONS = "therapy_sessions_therapysession"
+
+
+def _outcomes_sql() -> str:
+    """Per-patient R14 outcome (first/last completed session), grouped by cause and therapist."""
+    return f"""
+WITH ranked AS (
+    SELECT patient_id, id, pain_before, mobility_score,
+        row_number() OVER (PARTITION BY patient_id ORDER BY scheduled_start, id) AS rn_first,
+        row_number() OVER (PARTITION BY patient_id ORDER BY scheduled_start DESC, id DESC)
+            AS rn_last
+    FROM {SESSIONS} WHERE status = 'completed' AND pain_before IS NOT NULL
+), course AS (
+    SELECT patient_id,
+        max(CASE WHEN rn_first = 1 THEN id END) AS baseline_id,
+        max(CASE WHEN rn_last = 1 THEN id END) AS latest_id,
+        max(CASE WHEN rn_first = 1 THEN pain_before END) AS b_pain,
+        max(CASE WHEN rn_last = 1 THEN pain_before END) AS l_pain,
+        max(CASE WHEN rn_first = 1 THEN mobility_score END) AS b_mob,
+        max(CASE WHEN rn_last = 1 THEN mobility_score END) AS l_mob
+    FROM ranked WHERE rn_first = 1 OR rn_last = 1 GROUP BY patient_id
+), o AS (
+    SELECT p.neuropathy_cause, p.status, p.massage_therapist_id AS mt,
+        p.physical_therapist_id AS pt, c.baseline_id,
+        c.l_pain - c.b_pain AS pain_change,
+        c.l_mob - c.b_mob AS mobility_change,
+        CASE WHEN c.baseline_id IS NULL THEN NULL
+             WHEN c.l_pain - c.b_pain <= -%(points)s
+               OR (c.b_pain > 0 AND (c.b_pain - c.l_pain) * 100 >= %(pct)s * c.b_pain) THEN 1
+             ELSE 0 END AS pain_responder,
+        CASE WHEN c.l_mob - c.b_mob IS NULL THEN NULL
+             WHEN c.l_mob - c.b_mob >= %(mobility)s THEN 1 ELSE 0 END AS mobility_responder,
+        CASE WHEN c.baseline_id IS NULL THEN NULL
+             WHEN c.baseline_id = c.latest_id THEN 0 ELSE 1 END AS followed_up
+    FROM patients_patient p LEFT JOIN course c ON c.patient_id = p.id
+)
+SELECT 'cause', neuropathy_cause, CAST(NULL AS bigint), count(*), sum(followed_up),
+    avg(pain_change), avg(mobility_change), sum(pain_responder), count(mobility_responder),
+    sum(mobility_responder)
+FROM o WHERE baseline_id IS NOT NULL GROUP BY neuropathy_cause
+UNION ALL
+SELECT 'therapist', CAST(NULL AS varchar(20)), mt,
+    count(CASE WHEN status = 'active' THEN 1 END), count(baseline_id), NULL, NULL,
+    sum(pain_responder), NULL, NULL
+FROM o WHERE mt IS NOT NULL GROUP BY mt
+UNION ALL
+SELECT 'therapist', CAST(NULL AS varchar(20)), pt,
+    count(CASE WHEN status = 'active' THEN 1 END), count(baseline_id), NULL, NULL,
+    sum(pain_responder), NULL, NULL
+FROM o WHERE pt IS NOT NULL GROUP BY pt
+"""
+
+
+def _sessions_sql() -> str:
+    if postgres():
+        week = f"to_char(date_trunc('week', scheduled_start AT TIME ZONE '{_tz()}'), 'YYYY-MM-DD')"
+    else:
+        week = f"substr(django_datetime_trunc('week', scheduled_start, '{_tz()}', 'UTC'), 1, 10)"
+    relief = "pain_before - pain_after"
+    return f"""
+SELECT 'status', status, CAST(NULL AS bigint), count(*), CAST(NULL AS numeric),
+    CAST(NULL AS numeric), CAST(NULL AS numeric), CAST(NULL AS bigint), CAST(NULL AS bigint)
+FROM {SESSIONS} GROUP BY status
+UNION ALL
+SELECT 'kind', kind, NULL, count(*), avg({relief}), avg(pain_before - pain_after_massage),
+    avg(pain_before), NULL, NULL
+FROM {SESSIONS} WHERE status = 'completed' GROUP BY kind
+UNION ALL
+SELECT 'therapist', NULL, massage_therapist_id, count(*), NULL, NULL, NULL,
+    sum({relief}), count({relief})
+FROM {SESSIONS} WHERE status = 'completed' AND massage_therapist_id IS NOT NULL
+GROUP BY massage_therapist_id
+UNION ALL
+SELECT 'therapist', NULL, physical_therapist_id, count(*), NULL, NULL, NULL,
+    sum({relief}), count({relief})
+FROM {SESSIONS} WHERE status = 'completed' AND physical_therapist_id IS NOT NULL
+GROUP BY physical_therapist_id
+UNION ALL
+SELECT 'week', {week}, NULL, count(*), avg(pain_before), avg(pain_after), avg(mobility_score),
+    NULL, NULL
+FROM {SESSIONS} WHERE status = 'completed' GROUP BY {week}
+"""
+
+
+def _consultations_sql() -> str:
+    if postgres():
+        latest = """LEFT JOIN LATERAL (
+            SELECT c.outcome, c.valid_until FROM patients_consultation c
+            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
+        ) l ON true"""
+        days = "%(today)s::date - since"
+        by_name = 'name COLLATE "C"'
+    else:
+        latest = """LEFT JOIN (SELECT p2.id AS patient_id,
+            (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p2.id
+             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
+            (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p2.id
+             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
+          FROM patients_patient p2 WHERE p2.status = 'active') l ON l.patient_id = p.id"""
+        days = "CAST(julianday(%(today)s) - julianday(since) AS INTEGER)"
+        by_name = "name"
+    return f"""
+WITH a AS (
+    SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.mrn, p.created_at,
+        CASE WHEN l.outcome IS NULL THEN 'missing'
+             WHEN l.outcome IN ('cleared', 'cleared_with_restrictions')
+                  AND l.valid_until < %(today)s THEN 'expired'
+             ELSE l.outcome END AS status,
+        CASE WHEN l.outcome IS NULL THEN {local_date("p.created_at")}
+             ELSE l.valid_until END AS since
+    FROM patients_patient p {latest}
+    WHERE p.status = 'active'
+), totals AS (
+    SELECT count(*) AS active,
+        count(CASE WHEN status IN ('cleared', 'cleared_with_restrictions') THEN 1 END) AS cleared
+    FROM a
+), overdue AS (
+    SELECT id, name, mrn, status, since, {days} AS days, created_at FROM a
+    WHERE status IN ('missing', 'expired')
+)
+SELECT t.active, t.cleared, o.id, o.name, o.mrn, o.status, o.since, o.days
+FROM totals t LEFT JOIN overdue o ON 1 = 1
+ORDER BY o.days DESC, o.{by_name}, o.created_at, o.id
+"""
+
+
+STAFF_SQL = """
+SELECT u.id, u.username, u.first_name, u.last_name, g.name
+FROM auth_user u JOIN auth_user_groups ug ON ug.user_id = u.id
+JOIN auth_group g ON g.id = ug.group_id
+WHERE u.is_active AND g.name IN ('massage_therapist', 'physical_therapist')
+ORDER BY g.name, u.last_name, u.first_name, u.id
+"""
+
+
+def _tz() -> str:
+    return settings.TIME_ZONE.replace("'", "")
+
+
+def _round(value, digits: int = 1):
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _decimal_avg(value):
+    """An average of a one-decimal column as Django hands it to the app.
+
+    On SQLite Django turns the float average into a 15-digit Decimal before the
+    report rounds it (3.8499999999999996 -> 3.85 -> 3.9); PostgreSQL returns the
+    exact numeric. The lower bound does the same so both give the same answer.
+    """
+    if value is None or postgres():
+        return value
+    return decimal.Context(prec=15).create_decimal_from_float(float(value))
+
+
+def _pct(part, whole):
+    return _round(100 * (part or 0) / whole) if whole else None
+
+
+class ClinicReport(Case):
+    name = "clinic_report"
+    target = 1.5
+    app_path = "reports.selectors.clinic_report() (all time, no filter)"
+    lower_bound_path = "4 hand-written GROUP BY queries"
+
+    def unavailable(self):
+        for module_name in ("reports.selectors", "reports.services"):
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            self.report = getattr(module, "clinic_report", None)
+            if self.report:
+                return None
+        return "reports.selectors.clinic_report / reports.services.clinic_report is missing"
+
+    def n(self, data):
+        return fetch_all(f"SELECT count(*) FROM {SESSIONS}")[0][0]
+
+    def app(self, data):
+        return self.report()
+
+    def lower_bound(self, data):
+        today = timezone.localdate()
+        params = {
+            "points": PAIN_RESPONDER_POINTS,
+            "pct": PAIN_RESPONDER_PCT,
+            "mobility": MOBILITY_RESPONDER_POINTS,
+            "today": today,
+        }
+        outcomes = fetch_all(_outcomes_sql(), params)
+        sessions = fetch_all(_sessions_sql())
+        consultations = fetch_all(_consultations_sql(), params)
+        staff = fetch_all(STAFF_SQL)
+        return self._shape(outcomes, sessions, consultations, staff)
+
+    def _shape(self, outcomes, sessions, consultations, staff) -> dict:
+        """Lay the SQL figures out as the report does (rounding, labels, order)."""
+        report = {
+            "start": None,
+            "end": None,
+            "therapist": None,
+            "cause": None,
+            "thresholds": {
+                "pain_responder_points": PAIN_RESPONDER_POINTS,
+                "pain_responder_pct": PAIN_RESPONDER_PCT,
+                "mobility_responder_points": MOBILITY_RESPONDER_POINTS,
+            },
+        }
+        active, cleared = consultations[0][0], consultations[0][1]
+        report["active_patients"] = active
+        report["consultation_compliance_pct"] = _pct(cleared, active)
+        report["overdue_consultations"] = [
+            {
+                "patient": pid,
+                "name": name,
+                "mrn": mrn,
+                "consultation_status": status,
+                "since": str(since)[:10],
+                "days_missing": max(days, 0),
+            }
+            for _, _, pid, name, mrn, status, since, days in consultations
+            if pid is not None
+        ]
+
+        counts = {key: n for part, key, _, n, *_ in sessions if part == "status"}
+        completed, no_show = counts.get("completed", 0), counts.get("no_show", 0)
+        report.update(
+            sessions_completed=completed,
+            sessions_cancelled=counts.get("cancelled", 0),
+            sessions_no_show=no_show,
+            sessions_scheduled=counts.get("scheduled", 0),
+            no_show_rate=_pct(no_show, completed + no_show),
+        )
+
+        causes = {row[1]: row for row in outcomes if row[0] == "cause"}
+        report["by_cause"] = []
+        for cause in NeuropathyCause:
+            row = causes.get(cause.value)
+            _, _, _, n, followed, pain, mobility, responders, evaluable, mob_resp = row or (
+                (None,) * 3 + (0,) + (None,) * 6
+            )
+            report["by_cause"].append(
+                {
+                    "cause": cause.value,
+                    "label": cause.label,
+                    "patients": n,
+                    "patients_followed_up": followed or 0,
+                    "mean_pain_change": _round(pain),
+                    "mean_mobility_change": _round(_decimal_avg(mobility)),
+                    "pain_responder_pct": _pct(responders, n),
+                    "mobility_responder_pct": _pct(mob_resp, evaluable),
+                }
+            )
+
+        kinds = {row[1]: row for row in sessions if row[0] == "kind"}
+        report["by_session_kind"] = []
+        for kind in SessionKind:
+            row = kinds.get(kind.value)
+            entry = {
+                "kind": kind.value,
+                "label": kind.label,
+                "sessions": row[3] if row else 0,
+                "mean_pain_before": _round(row[6]) if row else None,
+                "mean_immediate_relief": _round(row[4]) if row else None,
+            }
+            if kind == SessionKind.COMBINED:
+                entry["mean_relief_after_massage"] = _round(row[5]) if row else None
+            report["by_session_kind"].append(entry)
+
+        stats: dict[int, dict] = {}
+        for _, _, uid, caseload, patients, _, _, responders, _, _ in outcomes:
+            if uid is None:
+                continue
+            s = stats.setdefault(uid, dict.fromkeys(("c", "p", "r", "s", "rs", "rn"), 0))
+            s["c"] += caseload or 0
+            s["p"] += patients or 0
+            s["r"] += responders or 0
+        for part, _, uid, n, _, _, _, relief_sum, relief_n in sessions:
+            if part != "therapist":
+                continue
+            s = stats.setdefault(uid, dict.fromkeys(("c", "p", "r", "s", "rs", "rn"), 0))
+            s["s"] += n or 0
+            s["rs"] += relief_sum or 0
+            s["rn"] += relief_n or 0
+        empty = dict.fromkeys(("c", "p", "r", "s", "rs", "rn"), 0)
+        report["by_therapist"] = []
+        for uid, username, first, last, role in staff:
+            s = stats.get(uid, empty)
+            report["by_therapist"].append(
+                {
+                    "therapist": uid,
+                    "name": f"{first} {last}".strip() or username,
+                    "role": role,
+                    "role_label": Role(role).label,
+                    "caseload": s["c"],
+                    "sessions": s["s"],
+                    "mean_immediate_relief": _round(s["rs"] / s["rn"]) if s["rn"] else None,
+                    "patients_with_sessions": s["p"],
+                    "pain_responder_pct": _pct(s["r"], s["p"]),
+                }
+            )
+
+        report["weekly_trend"] = [
+            {
+                "week": week,
+                "sessions": n,
+                "mean_pain_before": _round(pain_before),
+                "mean_pain_after": _round(pain_after),
+                "mean_mobility": _round(_decimal_avg(mobility)),
+            }
+            for part, week, _, n, pain_before, pain_after, mobility, _, _ in sorted(
+                (row for row in sessions if row[0] == "week"), key=lambda row: row[1]
+            )
+        ]
+        return report

@@ -1,0 +1,111 @@
+"""GET /api/v1/patients/ (first page of 50, as a manager who sees everyone)."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bench.harness import Case
+
+PAGE_SIZE = 50
+URL = "/api/v1/patients/"
+
+_LATEST = """
+    SELECT c.outcome, c.valid_until FROM patients_consultation c
+    WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
+"""
+
+# One query: the page (index order scan + LIMIT), each row's latest
+# consultation, the total count and the JSON document, all built in SQL.
+POSTGRES_SQL = f"""
+WITH page AS (
+    SELECT p.*, CASE
+        WHEN c.outcome IS NULL THEN 'missing'
+        WHEN c.outcome IN ('cleared', 'cleared_with_restrictions')
+             AND c.valid_until < %(today)s THEN 'expired'
+        ELSE c.outcome END AS consultation_status
+    FROM (SELECT * FROM patients_patient
+          ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}) p
+    LEFT JOIN LATERAL ({_LATEST}) c ON true
+), total AS (SELECT count(*) AS n FROM patients_patient)
+SELECT json_build_object(
+    'count', total.n,
+    'next', CASE WHEN total.n > {PAGE_SIZE} THEN %(next)s END,
+    'previous', NULL,
+    'results', COALESCE((
+        SELECT json_agg(json_build_object(
+            'id', id, 'mrn', mrn, 'first_name', first_name, 'last_name', last_name,
+            'date_of_birth', date_of_birth, 'neuropathy_cause', neuropathy_cause,
+            'cause_detail', cause_detail, 'severity', severity, 'symptoms', symptoms,
+            'underlying_conditions', underlying_conditions, 'status', status,
+            'massage_therapist', massage_therapist_id,
+            'physical_therapist', physical_therapist_id,
+            'consultation_status', consultation_status,
+            'created_at', created_at, 'updated_at', updated_at
+        ) ORDER BY last_name, first_name, id) FROM page), '[]'::json)
+)::text FROM total
+"""
+
+SQLITE_SQL = f"""
+WITH page AS (
+    SELECT p.*, CASE
+        WHEN c_outcome IS NULL THEN 'missing'
+        WHEN c_outcome IN ('cleared', 'cleared_with_restrictions')
+             AND c_valid_until < %(today)s THEN 'expired'
+        ELSE c_outcome END AS consultation_status
+    FROM (SELECT p.*,
+              (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p.id
+               ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS c_outcome,
+              (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p.id
+               ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS c_valid_until
+          FROM (SELECT * FROM patients_patient
+                ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}) p) p
+), total AS (SELECT count(*) AS n FROM patients_patient)
+SELECT json_object(
+    'count', total.n,
+    'next', CASE WHEN total.n > {PAGE_SIZE} THEN %(next)s END,
+    'previous', NULL,
+    'results', (SELECT json_group_array(json(row)) FROM (
+        SELECT json_object(
+            'id', id, 'mrn', mrn, 'first_name', first_name, 'last_name', last_name,
+            'date_of_birth', date_of_birth, 'neuropathy_cause', neuropathy_cause,
+            'cause_detail', cause_detail, 'severity', severity, 'symptoms', json(symptoms),
+            'underlying_conditions', underlying_conditions, 'status', status,
+            'massage_therapist', massage_therapist_id,
+            'physical_therapist', physical_therapist_id,
+            'consultation_status', consultation_status,
+            'created_at', created_at, 'updated_at', updated_at
+        ) AS row FROM page ORDER BY last_name, first_name, id))
+) FROM total
+"""
+
+
+class PatientListApi(Case):
+    name = "patient_list_api"
+    target = 5.0
+    app_path = "GET /api/v1/patients/ (patients.api.views.PatientViewSet.list)"
+    lower_bound_path = "one SQL query building the page's JSON"
+
+    def setup(self, data):
+        self.client = APIClient()
+        manager = data.managers[0]
+        self.client.credentials(HTTP_AUTHORIZATION=f"Token {data.token_for(manager)}")
+
+    def n(self, data):
+        return min(PAGE_SIZE, data.patients)
+
+    def app(self, data):
+        response = self.client.get(URL)
+        if response.status_code != 200:
+            raise RuntimeError(f"{URL} answered {response.status_code}: {response.content[:300]}")
+        return json.loads(response.content)
+
+    def lower_bound(self, data):
+        sql = POSTGRES_SQL if connection.vendor == "postgresql" else SQLITE_SQL
+        params = {"today": timezone.localdate(), "next": f"http://testserver{URL}?page=2"}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return json.loads(cursor.fetchone()[0])

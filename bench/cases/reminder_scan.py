@@ -1,0 +1,148 @@
+"""R13's daily consultation-reminder scan over every active patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from django.conf import settings
+from django.utils import timezone
+
+from bench.cases.sqlbits import execute, false, fetch_all, local_date, postgres, true
+from bench.harness import Case
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if postgres():
+        return f"({later})::date - ({earlier})::date"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _latest_consultation_join() -> str:
+    if postgres():
+        return """LEFT JOIN LATERAL (
+            SELECT c.outcome, c.valid_until FROM patients_consultation c
+            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
+        ) l ON true"""
+    return """LEFT JOIN (SELECT p2.id AS patient_id,
+            (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p2.id
+             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
+            (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p2.id
+             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
+          FROM patients_patient p2 WHERE p2.status = 'active') l ON l.patient_id = p.id"""
+
+
+def lower_bound_sql() -> str:
+    """One INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING."""
+    window_start = (
+        "l.valid_until - %(expiring_days)s"
+        if postgres()
+        else "date(l.valid_until, '-' || %(expiring_days)s || ' days')"
+    )
+    days_missing = _days_between("%(today)s", local_date("p.created_at"))
+    days_expired = _days_between("%(today)s", "l.valid_until")
+    return f"""
+INSERT INTO patients_reminder
+    (recipient_id, patient_id, kind, day, message, escalated, created_at)
+WITH managers AS (
+    SELECT DISTINCT u.id FROM auth_user u
+    JOIN auth_user_groups ug ON ug.user_id = u.id
+    JOIN auth_group g ON g.id = ug.group_id
+    WHERE g.name = 'clinic_manager' AND u.is_active
+), cand AS (
+    SELECT p.id, p.first_name || ' ' || p.last_name || ' (' || p.mrn || ')' AS who,
+        CASE WHEN mt.is_active THEN p.massage_therapist_id END AS mt,
+        CASE WHEN pt.is_active THEN p.physical_therapist_id END AS pt,
+        CASE WHEN l.outcome IS NULL THEN 'consultation_missing'
+             WHEN l.valid_until < %(today)s THEN 'consultation_expired'
+             ELSE 'consultation_expiring' END AS kind,
+        CASE WHEN l.outcome IS NULL THEN {days_missing} ELSE {days_expired} END AS days,
+        {window_start} AS window_start
+    FROM patients_patient p
+    {_latest_consultation_join()}
+    LEFT JOIN auth_user mt ON mt.id = p.massage_therapist_id
+    LEFT JOIN auth_user pt ON pt.id = p.physical_therapist_id
+    WHERE p.status = 'active' AND (l.outcome IS NULL OR (
+        l.outcome IN ('cleared', 'cleared_with_restrictions') AND l.valid_until <= %(soon)s))
+), recipients AS (
+    SELECT c.*, c.mt AS recipient, {false()} AS escalated FROM cand c WHERE c.mt IS NOT NULL
+    UNION ALL
+    SELECT c.*, c.pt AS recipient, {false()} AS escalated FROM cand c WHERE c.pt IS NOT NULL
+    UNION ALL
+    SELECT c.*, m.id AS recipient, {true()} AS escalated FROM cand c JOIN managers m
+        ON m.id <> COALESCE(c.mt, -1) AND m.id <> COALESCE(c.pt, -1)
+    WHERE c.kind <> 'consultation_expiring' AND c.days >= %(escalation_days)s
+)
+SELECT r.recipient, r.id, r.kind, %(today)s,
+    CASE WHEN r.escalated THEN 'Escalated: ' ELSE '' END || r.who || CASE r.kind
+        WHEN 'consultation_missing' THEN ': no medical consultation recorded, '
+            || r.days || ' days since intake. Please record the physician''s clearance.'
+        WHEN 'consultation_expired' THEN ': medical clearance expired '
+            || r.days || ' days ago. Please record a new consultation.'
+        ELSE ': medical clearance expires soon. Please arrange a new consultation.' END,
+    r.escalated, %(now)s
+FROM recipients r
+WHERE NOT EXISTS (
+    SELECT 1 FROM patients_reminder x
+    WHERE x.patient_id = r.id AND x.recipient_id = r.recipient AND x.kind = r.kind
+      AND x.day <= %(today)s
+      AND x.day >= CASE WHEN r.kind = 'consultation_expiring' THEN r.window_start
+                        ELSE %(today)s END
+)
+ON CONFLICT DO NOTHING
+"""
+
+
+class ReminderScan(Case):
+    name = "reminder_scan"
+    target = 1.5
+    app_path = "patients.reminders.send_consultation_reminders()"
+    lower_bound_path = "one INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING"
+
+    def unavailable(self):
+        try:
+            module = importlib.import_module("patients.reminders")
+        except ImportError as exc:
+            return f"patients.reminders is missing ({exc})"
+        self.scan = getattr(module, "send_consultation_reminders", None)
+        return None if self.scan else "patients.reminders.send_consultation_reminders is missing"
+
+    def setup(self, data):
+        self.today = timezone.localdate()
+
+    def reset(self, data):
+        execute("DELETE FROM patients_reminder")
+
+    def n(self, data):
+        # Candidates are the unit of work: every active patient is looked at.
+        return fetch_all("SELECT count(*) FROM patients_patient WHERE status = 'active'")[0][0]
+
+    def app(self, data):
+        return self.scan(today=self.today)
+
+    def lower_bound(self, data):
+        today = self.today
+        params = {
+            "today": today,
+            "soon": today + dt.timedelta(days=int(settings.REMINDER_EXPIRING_DAYS)),
+            "expiring_days": int(settings.REMINDER_EXPIRING_DAYS),
+            "escalation_days": int(settings.REMINDER_ESCALATION_DAYS),
+            "now": timezone.now(),
+        }
+        return execute(lower_bound_sql(), params)
+
+    def answer(self, data, returned):
+        rows = fetch_all(
+            "SELECT patient_id, recipient_id, kind, day, escalated FROM patients_reminder "
+            "ORDER BY patient_id, recipient_id, kind"
+        )
+        return {
+            "created": returned,
+            "reminders": [(p, r, k, str(d), bool(e)) for p, r, k, d, e in rows],
+        }
+
+    def check_app(self, data, answer):
+        again = self.scan(today=self.today)
+        if again != 0:
+            raise AssertionError(f"a second scan the same day created {again} reminders, not 0")
+        return {"created": answer["created"], "second_run_created": again}

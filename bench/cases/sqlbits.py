@@ -1,0 +1,39 @@
+"""Small dialect helpers so each lower bound is one statement on either database."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def local_date(column: str) -> str:
+    """The clinic-local calendar date of a timestamp column."""
+    tz = settings.TIME_ZONE.replace("'", "")
+    if postgres():
+        return f"(({column}) AT TIME ZONE '{tz}')::date"
+    # Django registers this function on every SQLite connection it opens.
+    return f"django_datetime_cast_date({column}, '{tz}', 'UTC')"
+
+
+def true() -> str:
+    return "true" if postgres() else "1"
+
+
+def false() -> str:
+    return "false" if postgres() else "0"
+
+
+def fetch_all(sql: str, params=None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        return cursor.fetchall()
+
+
+def execute(sql: str, params=None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        return cursor.rowcount

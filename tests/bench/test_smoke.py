@@ -1,0 +1,100 @@
+"""The benchmark harness works: tiny generation, every available case once.
+
+No timing is asserted (benchmarks are not tests); what is asserted is that the
+generated data has the promised shape and that every app path and its
+hand-written lower bound give the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import database, datagen
+from bench.cases import ALL_CASES
+from bench.harness import AnswerMismatch, Case, measure
+from bench.report import print_table, write_results
+from sessions.models import TherapySession
+
+
+@pytest.fixture
+def dataset(db):
+    return datagen.generate(patients=30, sessions=700, completions=5)
+
+
+def test_generated_data_has_the_promised_shape(dataset):
+    assert dataset.patients == 31  # 30 + the patient with 500 sessions
+    assert dataset.sessions == 700
+    progress = TherapySession.objects.filter(patient_id=dataset.progress_patient)
+    assert progress.count() == datagen.PROGRESS_SESSIONS
+    ready = TherapySession.objects.filter(pk__in=dataset.completion_sessions)
+    assert len(dataset.completion_sessions) == 5
+    assert set(ready.values_list("status", flat=True)) == {"scheduled"}
+    assert all(
+        s.patient.consultation_status in ("cleared", "cleared_with_restrictions")
+        for s in ready.select_related("patient")
+    )
+    assert TherapySession.objects.filter(status="completed", pain_before__isnull=False).exists()
+    # Saved for --reuse.
+    assert datagen.load() == dataset
+
+
+def test_every_available_case_gives_the_same_answer_as_its_lower_bound(dataset, tmp_path):
+    results = []
+    for cls in ALL_CASES:
+        result = measure(cls(), dataset, repeat=1, log=lambda *a: None)
+        if result.skipped:
+            assert result.skipped.startswith("not available")
+        else:
+            assert result.app_s > 0 and result.lower_bound_s > 0
+            assert result.queries >= 1 and result.n >= 1
+        results.append(result)
+
+    output = tmp_path / "results.json"
+    print_table(results, data=dataset, repeat=1, vendor="test")
+    write_results(results, output, data=dataset, vendor="test")
+    written = json.loads(output.read_text())
+    assert set(written) == {cls.name for cls in ALL_CASES}
+    for entry in written.values():
+        assert {"ratio", "app_s", "lower_bound_s", "queries", "n"} <= set(entry)
+
+
+def test_a_wrong_lower_bound_is_caught(dataset):
+    class Wrong(Case):
+        name = "wrong"
+
+        def n(self, data):
+            return 1
+
+        def app(self, data):
+            return {"count": 2}
+
+        def lower_bound(self, data):
+            return {"count": 3}
+
+    with pytest.raises(AnswerMismatch, match="count"):
+        measure(Wrong(), dataset, repeat=1, log=lambda *a: None)
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, f"sqlite:///{database.DEFAULT_SQLITE}"),
+        ({"DATABASE_URL": "sqlite:///var/clinic.sqlite3"}, f"sqlite:///{database.DEFAULT_SQLITE}"),
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clinic"},
+            "postgres://postgres@127.0.0.1:5432/clinic_bench",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u:p@db/clinic_bench"},
+            "postgres://u:p@db/clinic_bench",
+        ),
+        (
+            {"DATABASE_URL": "postgres://db/clinic", "BENCH_DATABASE_URL": "postgres://db/x"},
+            "postgres://db/x",
+        ),
+    ],
+)
+def test_the_benchmark_never_uses_the_developers_database(environ, expected):
+    assert database.bench_database_url(environ) == expected
