@@ -217,8 +217,8 @@ def _rows_editor(request, pk: int, *, part: str):
             "formset": formset,
             "errors": errors,
             "version": version,
+            "clearance": clearance_check(plan.patient),
             "warnings": selectors.plan_warnings(plan),
-            "categories": ExerciseCategory.choices,
         },
     )
 

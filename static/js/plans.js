@@ -23,13 +23,9 @@
       var label = category.value ? category.options[category.selectedIndex].text : "";
       exercise.querySelectorAll("optgroup").forEach(function (group) {
         var show = !label || group.label === label;
+        // Hidden, not disabled: the current choice stays selected and submitted.
         group.hidden = !show;
-        group.disabled = !show;
       });
-      var chosen = exercise.options[exercise.selectedIndex];
-      if (chosen && chosen.parentElement.tagName === "OPTGROUP" && chosen.parentElement.disabled) {
-        exercise.value = "";
-      }
     }
     category.addEventListener("change", apply);
     apply();

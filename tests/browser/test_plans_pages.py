@@ -35,6 +35,11 @@ def test_pt_builds_plan_from_template_adjusts_exercise_and_activates(
     expect(page.locator("#massage-part")).to_contain_text("Swedish")
 
     page.get_by_role("link", name="Edit exercises").click()
+    page.locator("#id_rx-0-category").select_option("balance")  # narrows the picker
+    hidden = page.locator("#id_rx-0-exercise optgroup[label='Strength']").evaluate("g => g.hidden")
+    assert hidden is True
+    page.locator("#id_rx-0-category").select_option("mobility")
+    page.screenshot(path="/tmp/plans_exercises.png", full_page=True)  # noqa: S108
     page.locator("#id_rx-0-sets").fill("3")
     page.locator("#id_rx-0-hold_seconds").fill("5")
     page.get_by_role("button", name="Save exercises").click()
