@@ -215,7 +215,7 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     for _sub in ("queue", "processed"):
         (CELERY_DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -230,6 +230,7 @@ else:
 # every publish while Redis is down.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = None  # no results, so no nightly backend_cleanup task
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = False
 # The worker itself keeps reconnecting until the broker is back.
@@ -244,6 +245,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# The console e-mail backend prints from the worker: log that as INFO, not WARNING.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -257,7 +260,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patients.tasks.send_consultation_reminders",
         "schedule": crontab(hour=REMINDER_HOUR, minute=0),
         # A beat that was down all day must not fire a backlog of scans.
-        "options": {"expires": 6 * 60 * 60},
+        # `expires` for Celery's own scheduler, `expire_seconds` is what
+        # django-celery-beat's DatabaseScheduler stores and sends as `expires`.
+        "options": {"expires": 6 * 60 * 60, "expire_seconds": 6 * 60 * 60},
     },
 }
 

@@ -406,3 +406,19 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     assert scan() == 6
     assert scan() == 0
     assert Reminder.objects.count() == 6
+
+
+def test_beat_runs_the_scan_daily_at_reminder_hour_with_an_expiry(settings):
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from clinic.celery import app
+
+    DatabaseScheduler(app=app)  # syncs CELERY_BEAT_SCHEDULE into the database
+
+    task = PeriodicTask.objects.get(task="patients.tasks.send_consultation_reminders")
+    assert task.enabled
+    assert task.crontab.hour == str(settings.REMINDER_HOUR)
+    assert task.crontab.minute == "0"
+    assert str(task.crontab.timezone) == settings.TIME_ZONE
+    assert task.expire_seconds == 6 * 60 * 60
