@@ -75,8 +75,10 @@ class SeriesForm(_BookingForm):
     weekdays = forms.TypedMultipleChoiceField(
         choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple, label="Every"
     )
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="At")
-    first_date = forms.DateField(widget=DateInput(), label="From")
+    start_time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label="Time of day"
+    )
+    first_date = forms.DateField(widget=DateInput(), label="First day")
     weeks = forms.IntegerField(min_value=1, max_value=52, initial=6, label="For (weeks)")
     field_order = [
         "kind",
