@@ -207,15 +207,17 @@ def _reminders_for(
     if c.status == ConsultationStatus.MISSING:
         days = (today - c.intake).days
         kind = ReminderKind.CONSULTATION_MISSING
+        since = "intake was today" if days == 0 else f"{_days(days)} since intake"
         text = (
-            f"{who}: no medical consultation recorded, {_days(days)} since intake "
-            f"on {c.intake:%Y-%m-%d}. Please record the physician's clearance."
+            f"{who}: no medical consultation recorded ({since}, "
+            f"{c.intake:%Y-%m-%d}). Please record the physician's clearance."
         )
     elif c.status == ConsultationStatus.EXPIRED:
         days = (today - c.valid_until).days
         kind = ReminderKind.CONSULTATION_EXPIRED
+        ago = "today" if days == 0 else f"{_days(days)} ago"
         text = (
-            f"{who}: medical clearance expired {_days(days)} ago "
+            f"{who}: medical clearance expired {ago} "
             f"(valid until {c.valid_until:%Y-%m-%d}). Please record a new consultation."
         )
     else:
@@ -234,7 +236,7 @@ def _reminders_for(
 
     rows = [make(u, kind, text) for u in c.team]
     if days >= escalation_days:
-        escalated = f"Escalated after {_days(days)}: {text}"
+        escalated = f"Escalated after {_days(days)}: {text}" if days else f"Escalated: {text}"
         rows.extend(make(u, kind, escalated, escalated=True) for u in managers if u not in c.team)
     return rows
 
