@@ -22,23 +22,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
+    Window,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import FirstValue, RowNumber, TruncWeek
 from django.utils import timezone
 
 from clinic.clinical import (
@@ -138,78 +134,114 @@ def report_patients(*, therapist=None, cause=None) -> QuerySet[Patient]:
     return qs
 
 
-def with_outcomes(
-    patients: QuerySet[Patient], *, start: dt.date | None = None, end: dt.date | None = None
-) -> QuerySet[Patient]:
-    """Annotate each patient's R14 outcome over their completed sessions in the window.
+def patient_courses(
+    *, start: dt.date | None = None, end: dt.date | None = None, therapist=None, cause=None
+) -> QuerySet:
+    """One row per patient with a completed session in the window: their R14 course.
 
-    `baseline_pain`/`latest_pain` (pain_before of the first/last completed
-    session), `baseline_mobility`/`latest_mobility`, `pain_change`,
-    `mobility_change`, `pain_responder` and `mobility_responder` (1/0, null when
-    not computable) and `followed_up` (1 when baseline and latest differ).
-    A patient without a completed session in the window has a null baseline.
+    Window functions over the patient's completed sessions (ordered by
+    `scheduled_start`, then id): the row kept is the latest session, carrying
+    the baseline (first) values alongside. Columns: `patient_id`, `cause`,
+    `team_massage`, `team_physical` (the care team), `sessions`, `baseline_pain`,
+    `latest_pain`, `baseline_mobility`, `latest_mobility`.
     """
-    course = sessions_in_window(start=start, end=end).filter(
-        patient=OuterRef("pk"), status=COMPLETED, pain_before__isnull=False
+    part = [F("patient_id")]
+    first_to_last = [F("scheduled_start").asc(), F("id").asc()]
+    qs = sessions_in_window(start=start, end=end).filter(
+        status=COMPLETED, pain_before__isnull=False
     )
-    first = course.order_by("scheduled_start", "id")
-    last = course.order_by("-scheduled_start", "-id")
-    qs = patients.annotate(
-        baseline_id=Subquery(first.values("id")[:1]),
-        latest_id=Subquery(last.values("id")[:1]),
-        baseline_pain=Subquery(first.values("pain_before")[:1], output_field=IntegerField()),
-        latest_pain=Subquery(last.values("pain_before")[:1], output_field=IntegerField()),
-        baseline_mobility=Subquery(
-            first.values("mobility_score")[:1],
-            output_field=DecimalField(max_digits=3, decimal_places=1),
-        ),
-        latest_mobility=Subquery(
-            last.values("mobility_score")[:1],
-            output_field=DecimalField(max_digits=3, decimal_places=1),
-        ),
-    )
-    qs = qs.annotate(
-        pain_change=ExpressionWrapper(
-            F("latest_pain") - F("baseline_pain"), output_field=IntegerField()
-        ),
-        mobility_change=ExpressionWrapper(
-            F("latest_mobility") - F("baseline_mobility"),
-            output_field=DecimalField(max_digits=4, decimal_places=1),
-        ),
-    )
-    # R14: pain_before down >= 2 points, or >= 30 % of a non-zero baseline
-    # (drop * 100 >= 30 * baseline keeps it in integers).
-    qs = qs.annotate(
-        pain_drop_x100=ExpressionWrapper(
-            (F("baseline_pain") - F("latest_pain")) * 100, output_field=IntegerField()
+    if therapist:
+        pk = _pk(therapist)
+        qs = qs.filter(Q(patient__massage_therapist=pk) | Q(patient__physical_therapist=pk))
+    if cause:
+        qs = qs.filter(patient__neuropathy_cause=cause)
+    return (
+        qs.annotate(
+            newest_first=Window(
+                RowNumber(),
+                partition_by=part,
+                order_by=[F("scheduled_start").desc(), F("id").desc()],
+            ),
+            course_sessions=Window(Count("id"), partition_by=part),
+            first_pain=Window(FirstValue("pain_before"), partition_by=part, order_by=first_to_last),
+            first_mobility=Window(
+                FirstValue("mobility_score"), partition_by=part, order_by=first_to_last
+            ),
+        )
+        .filter(newest_first=1)
+        .order_by()
+        .values(
+            "patient_id",
+            cause=F("patient__neuropathy_cause"),
+            team_massage=F("patient__massage_therapist_id"),
+            team_physical=F("patient__physical_therapist_id"),
+            sessions=F("course_sessions"),
+            baseline_pain=F("first_pain"),
+            latest_pain=F("pain_before"),
+            baseline_mobility=F("first_mobility"),
+            latest_mobility=F("mobility_score"),
         )
     )
-    return qs.annotate(
-        pain_responder=Case(
-            When(baseline_pain__isnull=True, then=Value(None)),
-            When(
-                Q(pain_change__lte=-PAIN_RESPONDER_POINTS)
-                | Q(
-                    baseline_pain__gt=0, pain_drop_x100__gte=PAIN_RESPONDER_PCT * F("baseline_pain")
-                ),
-                then=Value(1),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        mobility_responder=Case(
-            When(mobility_change__isnull=True, then=Value(None)),
-            When(mobility_change__gte=Decimal(MOBILITY_RESPONDER_POINTS), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        followed_up=Case(
-            When(baseline_id__isnull=True, then=Value(None)),
-            When(baseline_id=F("latest_id"), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-    )
+
+
+# Aggregates over the per-patient courses, grouped three ways in one statement
+# (a grouped aggregate cannot contain window functions, so the courses are a
+# CTE). R14 responder rules in integers: pain drop * 100 >= 30 % * baseline;
+# mobility compared in tenths so floating point (SQLite) cannot turn +2.0 into
+# +1.9999.
+_OUTCOME_COLUMNS = """
+    COUNT(*) AS patients,
+    SUM(CASE WHEN sessions >= 2 THEN 1 ELSE 0 END) AS followed_up,
+    AVG(latest_pain - baseline_pain) AS mean_pain_change,
+    AVG(latest_mobility - baseline_mobility) AS mean_mobility_change,
+    SUM(CASE WHEN baseline_pain - latest_pain >= %(pain_points)s
+              OR (baseline_pain > 0
+                  AND (baseline_pain - latest_pain) * 100 >= %(pain_pct)s * baseline_pain)
+             THEN 1 ELSE 0 END) AS pain_responders,
+    COUNT(latest_mobility - baseline_mobility) AS mobility_evaluable,
+    SUM(CASE WHEN ROUND(latest_mobility * 10) - ROUND(baseline_mobility * 10)
+                  >= %(mobility_tenths)s
+             THEN 1 ELSE 0 END) AS mobility_responders
+"""
+_OUTCOME_GROUPS = (
+    ("cause", "cause"),
+    ("massage_therapist", "team_massage"),
+    ("physical_therapist", "team_physical"),
+)
+_OUTCOME_FIELDS = (
+    "patients",
+    "followed_up",
+    "mean_pain_change",
+    "mean_mobility_change",
+    "pain_responders",
+    "mobility_evaluable",
+    "mobility_responders",
+)
+
+
+def outcome_groups(courses: QuerySet) -> dict[str, dict]:
+    """{"cause"|"massage_therapist"|"physical_therapist": {key: figures}} in one query."""
+    inner_sql, inner_params = courses.query.sql_with_params()
+    columns = _OUTCOME_COLUMNS % {
+        "pain_points": PAIN_RESPONDER_POINTS,
+        "pain_pct": PAIN_RESPONDER_PCT,
+        "mobility_tenths": MOBILITY_RESPONDER_POINTS * 10,
+    }
+    # Column names come from the constants above, never from input.
+    selects = [
+        f"SELECT '{label}' AS dimension, CAST({column} AS VARCHAR(40)) AS grp, {columns} "  # noqa: S608
+        f"FROM courses WHERE {column} IS NOT NULL GROUP BY {column}"
+        for label, column in _OUTCOME_GROUPS
+    ]
+    sql = f"WITH courses AS ({inner_sql}) " + " UNION ALL ".join(selects)
+    result: dict[str, dict] = {label: {} for label, _ in _OUTCOME_GROUPS}
+    with connections[courses.db].cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        for dimension, key, *values in cursor.fetchall():
+            # One grp column for all three groupings, so text; therapist ids back to int.
+            key = key if dimension == "cause" else int(key)
+            result[dimension][key] = dict(zip(_OUTCOME_FIELDS, values, strict=True))
+    return result
 
 
 def _relief():
@@ -315,25 +347,10 @@ def _by_session_kind(sessions: QuerySet[TherapySession]) -> list[dict]:
     return result
 
 
-def _by_cause(outcomes: QuerySet[Patient]) -> list[dict]:
-    rows = {
-        row["neuropathy_cause"]: row
-        for row in outcomes.filter(baseline_id__isnull=False)
-        .values("neuropathy_cause")
-        .annotate(
-            patients=Count("pk"),
-            followed_up=Sum("followed_up"),
-            mean_pain_change=Avg("pain_change"),
-            mean_mobility_change=Avg("mobility_change"),
-            pain_responders=Sum("pain_responder"),
-            mobility_evaluable=Count("mobility_responder"),
-            mobility_responders=Sum("mobility_responder"),
-        )
-        .order_by("neuropathy_cause")
-    }
+def _by_cause(groups: dict[str, dict]) -> list[dict]:
     result = []
     for cause in NeuropathyCause:
-        row = rows.get(cause.value, {})
+        row = groups.get(cause.value, {})
         patients = row.get("patients", 0)
         result.append(
             {
@@ -353,7 +370,11 @@ def _by_cause(outcomes: QuerySet[Patient]) -> list[dict]:
 
 
 def _by_therapist(
-    patients: QuerySet[Patient], sessions: QuerySet[TherapySession], *, therapist=None
+    patients: QuerySet[Patient],
+    sessions: QuerySet[TherapySession],
+    groups: dict[str, dict],
+    *,
+    therapist=None,
 ) -> list[dict]:
     staff = User.objects.filter(is_active=True, groups__name__in=THERAPIST_ROLES)
     if therapist:
@@ -388,14 +409,17 @@ def _by_therapist(
     # session both: group by each column and add up per therapist.
     for column in ("massage_therapist", "physical_therapist"):
         add(
-            patients.filter(**{f"{column}__isnull": False})
+            patients.filter(status=PatientStatus.ACTIVE, **{f"{column}__isnull": False})
             .values(column)
-            .annotate(
-                caseload=Count("pk", filter=Q(status=PatientStatus.ACTIVE)),
-                patients=Count("pk", filter=Q(baseline_id__isnull=False)),
-                responders=Sum("pain_responder"),
-            )
+            .annotate(caseload=Count("pk"))
             .order_by(column),
+            column,
+        )
+        add(
+            (
+                {column: key, "patients": g["patients"], "responders": g["pain_responders"]}
+                for key, g in groups[column].items()
+            ),
             column,
         )
         add(
@@ -479,7 +503,7 @@ def clinic_report(
     validate_filters(start=start, end=end, therapist=therapist, cause=cause)
     sessions = sessions_in_window(start=start, end=end, therapist=therapist, cause=cause)
     patients = report_patients(therapist=therapist, cause=cause)
-    outcomes = with_outcomes(patients, start=start, end=end)
+    groups = outcome_groups(patient_courses(start=start, end=end, therapist=therapist, cause=cause))
     report = {
         "start": start.isoformat() if start else None,
         "end": end.isoformat() if end else None,
@@ -493,8 +517,8 @@ def clinic_report(
     }
     report.update(_consultations(patients))
     report.update(_session_counts(sessions))
-    report["by_cause"] = _by_cause(outcomes)
+    report["by_cause"] = _by_cause(groups["cause"])
     report["by_session_kind"] = _by_session_kind(sessions)
-    report["by_therapist"] = _by_therapist(outcomes, sessions, therapist=therapist)
+    report["by_therapist"] = _by_therapist(patients, sessions, groups, therapist=therapist)
     report["weekly_trend"] = _weekly_trend(sessions)
     return report

@@ -244,3 +244,15 @@ def test_query_count_does_not_grow_with_data(clinic, extra_patients, django_asse
     with django_assert_max_num_queries(11):
         report = clinic_report(start=MARCH_START, end=MARCH_END)
     assert by(report["by_cause"], "cause", "toxin")["patients"] == 1 + extra_patients
+
+
+def test_mobility_gain_of_exactly_two_is_a_responder_despite_floating_point(clinic):
+    # 6.3 - 4.3 is 1.9999999999999996 in binary floating point.
+    plan = clinic.patients["D"].plans.get()
+    add_session(plan, "2025-03-07", "massage", pb=5, pa=4, mob="4.3")
+    add_session(plan, "2025-03-14", "massage", pb=5, pa=4, mob="6.3")
+    injury = by(clinic_report(start=MARCH_START, end=MARCH_END)["by_cause"], "cause", "injury")
+    # C (+2.0) and D (+2.0) are both mobility responders; only C is a pain responder.
+    assert injury["mobility_responder_pct"] == 100.0
+    assert injury["pain_responder_pct"] == 50.0
+    assert injury["mean_mobility_change"] == 2.0
