@@ -35,6 +35,7 @@ RULES: list[tuple[str, str | None]] = [
     ("api:plan-*", "plan"),
     ("api:massage*", "massagecomponent"),
     ("api:prescription*", "prescription"),
+    ("sessions:progress", "patient"),
     ("sessions:series*", "series"),
     ("api:series*", "series"),
     ("sessions:*", "session"),

@@ -1,0 +1,107 @@
+"""Every URL pattern of the project, and a small clinic to aim them at.
+
+Used by the permission matrix and the audit-coverage test. Routes are named
+"namespace:url_name"; admin, static files and the schema/docs are excluded
+explicitly (they are Django's, WhiteNoise's or drf-spectacular's own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from patients.models import Reminder
+from plans.models import Exercise, PlanTemplate
+from tests import factories
+
+EXCLUDED_PREFIXES = ("admin/", "static/", "media/")
+EXCLUDED_ROUTES = frozenset({"api:schema", "api:docs", "api:redoc"})
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    kwargs: tuple[str, ...]
+
+
+def all_routes() -> list[Route]:
+    routes: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace
+                if p.namespace:
+                    ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                path = prefix + str(p.pattern)
+                if path.lstrip("^").startswith(EXCLUDED_PREFIXES) or p.name is None:
+                    continue
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                if name in EXCLUDED_ROUTES:
+                    continue
+                kwargs = tuple(sorted(p.pattern.regex.groupindex))
+                routes.append(Route(name, path, kwargs))
+
+    walk(get_resolver().url_patterns, "", None)
+    # Several patterns may share a name (DRF's format suffixes): keep one.
+    unique: dict[str, Route] = {}
+    for r in routes:
+        unique.setdefault(r.name, r)
+    return list(unique.values())
+
+
+@dataclass
+class World:
+    manager: object
+    massage_therapist: object
+    physical_therapist: object
+    own: dict
+    other: dict
+    extra: dict
+
+    def user(self, role: str):
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def build_world() -> World:
+    """Two patients: `own` on the therapists' care team, `other` on a different one."""
+    manager = factories.ManagerFactory(username="m-manager")
+    mt = factories.MassageTherapistFactory(username="m-massage")
+    pt = factories.PhysicalTherapistFactory(username="m-physio")
+    bystander = factories.PhysicalTherapistFactory(username="m-bystander")
+    scopes = {}
+    for scope, team in (
+        ("own", {"massage_therapist": mt, "physical_therapist": pt}),
+        ("other", {}),
+    ):
+        patient = factories.PatientFactory(**team)
+        factories.ConsultationFactory(patient=patient)
+        plan = factories.ActivePlanFactory(patient=patient)
+        session = factories.TherapySessionFactory(
+            plan=plan, scheduled_start=timezone.now() - dt.timedelta(hours=2)
+        )
+        recipient = {"own": mt, "other": bystander}[scope]
+        reminder = Reminder.objects.create(
+            recipient=recipient,
+            patient=patient,
+            kind="consultation_missing",
+            day=timezone.localdate(),
+            message="Consultation missing.",
+        )
+        scopes[scope] = {
+            "patient": patient,
+            "plan": plan,
+            "session": session,
+            "reminder": reminder,
+            "consultation": patient.consultations.first(),
+        }
+    exercise = Exercise.objects.first() or factories.ExerciseFactory()
+    template = PlanTemplate.objects.first()
+    extra = {"exercise": exercise, "template": template, "staff": bystander}
+    return World(manager, mt, pt, scopes["own"], scopes["other"], extra)

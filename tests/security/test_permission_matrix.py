@@ -1,0 +1,233 @@
+"""Access rules proven: every route x role x care team (R3, R15).
+
+One case per (route, role, scope): a fresh clinic each time, so a write by one
+case never changes what another sees. Scope `own` aims at the therapists' own
+patient (or its plan/session/reminder), `other` at another care team's, `none`
+is a route without an object. Expected answers per role, in the order
+manager / massage_therapist / physical_therapist / anonymous:
+
+  a number   that exact status
+  ok         allowed: the request reached the view's rules (2xx, a non-login
+             redirect, or a 400/409 about the input or the record's state)
+  login      302 to the login page (pages, anonymous)
+
+Writes are sent with a body the view accepts where the outcome depends on it,
+so a role rule (403) is not hidden behind a 400 for missing fields.
+
+test_every_route_has_a_matrix_entry fails when a route is added without an
+entry here: the access rules of a new endpoint must be decided, not assumed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.security.routes import World, all_routes, build_world
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("manager", "massage_therapist", "physical_therapist", "anonymous")
+
+COMPLETE = {"pain_before": 6, "pain_after": 4, "mobility_score": 5.5}
+
+
+@dataclass(frozen=True)
+class E:
+    method: str
+    obj: str | None  # what `pk` names: patient, plan, session, reminder, exercise, ...
+    own: str  # expectations for scope own (or none, for routes without an object)
+    other: str | None = None
+    body: dict | Callable[[World], dict] = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)
+
+
+def _series(world: World) -> dict:
+    return {
+        "plan": world.own["plan"].pk,
+        "kind": "massage",
+        "weekdays": [1, 4],
+        "start_time": "10:00",
+        "first_date": str(dt.date.today() + dt.timedelta(days=1)),
+        "weeks": 1,
+    }
+
+
+READ_API = "200 200 200 401"
+TEAM_API = ("200 200 200 401", "200 404 404 401")
+READ_PAGE = "200 200 200 login"
+TEAM_PAGE = ("200 200 200 login", "200 404 404 login")
+MANAGER_API = "200 403 403 401"
+MANAGER_PAGE = "200 403 403 login"
+
+
+def team(method, obj, pair, **kw):
+    return E(method, obj, pair[0], pair[1], **kw)
+
+
+MATRIX: dict[str, E] = {
+    # --- project and auth ---------------------------------------------------
+    "home": E("GET", None, "302 302 302 login"),
+    "healthz": E("GET", None, "200 200 200 200"),
+    "login": E("GET", None, "302 302 302 200"),
+    "logout": E("POST", None, "login login login login"),
+    "audit:log": E("GET", None, MANAGER_PAGE),
+    "api:token": E("POST", None, "400 400 400 400"),
+    "api:logout": E("POST", None, "204 204 204 401"),
+    "api:me": E("GET", None, READ_API),
+    "api:staff-list": E("GET", None, READ_API),
+    "api:staff-deactivate": E("POST", "staff", "200 403 403 401"),
+    # --- patients (R1-R4) ---------------------------------------------------
+    "patients:list": E("GET", None, READ_PAGE),
+    "patients:create": E("GET", None, READ_PAGE),
+    "patients:detail": team("GET", "patient", TEAM_PAGE),
+    "patients:edit": team("GET", "patient", TEAM_PAGE),
+    "patients:discharge": E("POST", "patient", "302 302 302 login", "302 404 404 login"),
+    "patients:consultation-create": team("GET", "patient", TEAM_PAGE),
+    "api:patient-list": E("GET", None, READ_API),
+    "api:patient-detail": team("GET", "patient", TEAM_API),
+    "api:patient-consultations": team("GET", "patient", TEAM_API),
+    "api:patient-progress": team("GET", "patient", TEAM_API),
+    # --- reminders: the caller's own (others' are 404, whoever asks) ---------
+    "patients:reminders": E("GET", None, READ_PAGE),
+    "patients:reminders-read-all": E("POST", None, "302 302 302 login"),
+    "patients:reminder-read": E("POST", "reminder", "404 302 404 login", "404 404 404 login"),
+    "patients:reminder-open": E("POST", "reminder", "404 302 404 login", "404 404 404 login"),
+    "api:reminder-list": E("GET", None, READ_API),
+    "api:reminder-read-all": E("POST", None, "200 200 200 401"),
+    "api:reminder-detail": E("GET", "reminder", "404 200 404 401", "404 404 404 401"),
+    "api:reminder-read": E("POST", "reminder", "404 200 404 401", "404 404 404 401"),
+    # --- plans (R6-R8): managers read, write no clinical content --------------
+    "plans:list": E("GET", None, READ_PAGE),
+    "plans:create": E("GET", None, "403 200 200 login"),
+    "plans:detail": team("GET", "plan", TEAM_PAGE),
+    "plans:edit": team("GET", "plan", TEAM_PAGE),
+    "plans:handout": team("GET", "plan", TEAM_PAGE),
+    "plans:massage-edit": E("GET", "plan", "403 200 403 login", "403 404 404 login"),
+    "plans:exercises-edit": E("GET", "plan", "403 403 200 login", "403 404 404 login"),
+    "plans:action": E(
+        "POST", "plan", "403 ok ok login", "403 404 404 login", kwargs={"action": "hold"}
+    ),
+    "plans:exercise-list": E("GET", None, READ_PAGE),
+    "plans:exercise-create": E("GET", None, "200 403 200 login"),
+    "api:plan-list": E("GET", None, READ_API),
+    "api:plan-detail": team("GET", "plan", TEAM_API),
+    "api:plan-activate": E("POST", "plan", "403 ok ok 401", "403 404 404 401"),
+    "api:plan-hold": E("POST", "plan", "403 ok ok 401", "403 404 404 401"),
+    "api:plan-complete": E("POST", "plan", "403 ok ok 401", "403 404 404 401"),
+    "api:plan-cancel": E("POST", "plan", "403 ok ok 401", "403 404 404 401"),
+    "api:exercise-list": E("GET", None, READ_API),
+    "api:exercise-detail": E("GET", "exercise", READ_API),
+    "api:plan-template-list": E("GET", None, READ_API),
+    "api:plan-template-detail": E("GET", "template", READ_API),
+    # --- sessions (R9-R12, R14); the session is a massage session of the
+    # massage therapist: the physical therapist is on the team but not its therapist
+    "sessions:today": E("GET", None, READ_PAGE),
+    "sessions:calendar": E("GET", None, READ_PAGE),
+    "sessions:schedule": E("GET", None, "403 200 200 login"),
+    "sessions:detail": team("GET", "session", TEAM_PAGE),
+    "sessions:complete": E("GET", "session", "403 200 403 login", "403 404 404 login"),
+    "sessions:cancel": E(
+        "POST", "session", "403 ok ok login", "403 404 404 login", body={"reason": "Patient ill."}
+    ),
+    "sessions:no-show": E("POST", "session", "403 ok ok login", "403 404 404 login"),
+    "sessions:amend": E("GET", "session", "403 403 403 login", "403 404 404 login"),
+    "sessions:progress": team("GET", "patient", TEAM_PAGE),
+    "api:session-list": E("GET", None, READ_API),
+    "api:session-series": E("POST", None, "403 ok ok 401", body=lambda world: _series(world)),
+    "api:session-detail": team("GET", "session", TEAM_API),
+    "api:session-complete": E(
+        "POST", "session", "403 ok 403 401", "403 404 404 401", body=COMPLETE
+    ),
+    "api:session-cancel": E(
+        "POST", "session", "403 ok ok 401", "403 404 404 401", body={"reason": "Patient ill."}
+    ),
+    "api:session-no-show": E("POST", "session", "403 ok ok 401", "403 404 404 401"),
+    "api:session-amend": E(
+        "POST", "session", "403 ok ok 401", "403 404 404 401", body={"reason": "Typo."}
+    ),
+    # --- reports: managers only, except a patient's own progress report -------
+    "reports:dashboard": E("GET", None, MANAGER_PAGE),
+    "reports:patient": team("GET", "patient", TEAM_PAGE),
+    "api:reports-clinic": E("GET", None, MANAGER_API),
+    "api:reports-sessions-csv": E("GET", None, MANAGER_API),
+}
+
+
+def _cases():
+    for name, entry in MATRIX.items():
+        scopes = ("own", "other") if entry.other else ("own",)
+        for scope in scopes:
+            expected = (entry.own if scope == "own" else entry.other).split()
+            assert len(expected) == len(ROLES), name
+            for role, want in zip(ROLES, expected, strict=True):
+                yield pytest.param(name, scope, role, want, id=f"{name}-{scope}-{role}")
+
+
+def test_every_route_has_a_matrix_entry():
+    names = {r.name for r in all_routes()}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"routes without an access-matrix entry: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+def _object(world, entry: E, scope: str):
+    if entry.obj in ("exercise", "template", "staff"):
+        return world.extra[entry.obj]
+    return (world.own if scope == "own" else world.other)[entry.obj]
+
+
+def _client(name: str, user):
+    if name.startswith("api:"):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("name", "scope", "role", "want"), list(_cases()))
+def test_access(name, scope, role, want):
+    # given a small clinic
+    world = build_world()
+    entry = MATRIX[name]
+    kwargs = dict(entry.kwargs)
+    if entry.obj is not None:
+        kwargs["pk"] = _object(world, entry, scope).pk
+    url = reverse(name, kwargs=kwargs)
+    client = _client(name, world.user(role))
+    # when
+    body = entry.body(world) if callable(entry.body) else entry.body
+    if entry.method == "GET":
+        response = client.get(url)
+    elif name.startswith("api:"):
+        response = client.post(url, body, format="json")
+    else:
+        response = client.post(url, body)
+    # then
+    status = response.status_code
+    location = response.get("Location", "")
+    detail = f"{entry.method} {url} as {role}: {status} {location}".strip()
+    if want == "login":
+        assert status == 302 and location.startswith("/login/"), detail
+    elif want == "ok":
+        allowed = status in (200, 201, 204, 400, 409) or (
+            status == 302 and not location.startswith("/login/")
+        )
+        assert allowed, detail
+    else:
+        assert status == int(want), detail
+        if status == 302:
+            assert not location.startswith("/login/") or role == "anonymous", detail
