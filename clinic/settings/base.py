@@ -185,6 +185,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One stable name per choice set (several models have a `status` or `kind`),
+    # so `check --deploy --fail-level WARNING` stays clean and clients get clear enums.
+    "ENUM_NAME_OVERRIDES": {
+        "NeuropathyCauseEnum": "patients.models.NeuropathyCause",
+        "PatientStatusEnum": "patients.models.PatientStatus",
+        "ConsultationStatusEnum": "patients.models.ConsultationStatus",
+        "ReminderKindEnum": "patients.models.ReminderKind",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "SessionKindEnum": "sessions.models.SessionKind",
+        "SessionStatusEnum": "sessions.models.SessionStatus",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------
