@@ -381,7 +381,7 @@ def session_series_schedule(
 # --- Logging ------------------------------------------------------------------
 
 
-def _require_session_therapist(user, session: TherapySession, what: str) -> None:
+def require_session_therapist(user, session: TherapySession, what: str) -> None:
     require_role(user, *THERAPIST_ROLES)
     if not session.is_therapist(user):
         raise PermissionDenied(f"Only a therapist of this session may {what} it.")
@@ -476,7 +476,7 @@ def session_complete(
     the care team and every manager in-app (and by e-mail, without details).
     A second completion is refused (400 on `status`): corrections are amendments.
     """
-    _require_session_therapist(user, session, "complete")
+    require_session_therapist(user, session, "complete")
     locked = _lock_session(session)
     _require_scheduled(locked)
     now = timezone.now()
@@ -552,7 +552,7 @@ def session_complete(
     return locked
 
 
-def _require_may_change_status(user, session: TherapySession, what: str) -> None:
+def require_may_change_status(user, session: TherapySession, what: str) -> None:
     """Cancel / no-show: a therapist of the session, or a PT of the care team (R12)."""
     role = require_role(user, *THERAPIST_ROLES)
     if session.is_therapist(user):
@@ -565,7 +565,7 @@ def _require_may_change_status(user, session: TherapySession, what: str) -> None
 @transaction.atomic
 def session_cancel(*, user, session: TherapySession, reason: str) -> TherapySession:
     """Cancel a scheduled session; the reason is required and kept."""
-    _require_may_change_status(user, session, "cancel")
+    require_may_change_status(user, session, "cancel")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the session is cancelled."})
     locked = _lock_session(session)
@@ -582,7 +582,7 @@ def session_cancel(*, user, session: TherapySession, reason: str) -> TherapySess
 @transaction.atomic
 def session_mark_no_show(*, user, session: TherapySession) -> TherapySession:
     """The patient did not come. Only once the session should have started."""
-    _require_may_change_status(user, session, "mark as a no-show")
+    require_may_change_status(user, session, "mark as a no-show")
     locked = _lock_session(session)
     _require_scheduled(locked)
     now = timezone.now()

@@ -19,7 +19,7 @@ from clinic import clinical
 from clinic.forms import apply_service_errors
 from clinic.roles import Role, role_of
 from clinic.selectors import staff_list
-from patients.selectors import clearance_check, patient_get, patients_visible_to
+from patients.selectors import clearance_check, patient_get
 from sessions import selectors, services
 from sessions.forms import (
     AmendForm,
@@ -339,6 +339,9 @@ def progress(request, pk: int):
                 (label, figures["mean_immediate_relief_by_kind"][kind])
                 for kind, label in SessionKind.choices
             ],
-            "visible_patients": patients_visible_to(request.user),
+            "rows": [
+                {**point, "kind_label": SessionKind(point["kind"]).label}
+                for point in figures["series"]
+            ],
         },
     )

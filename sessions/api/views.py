@@ -10,6 +10,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.roles import require_role
 from patients.selectors import patients_visible_to
 from plans.models import TreatmentPlan
 from sessions import selectors, services
@@ -107,6 +108,7 @@ class SessionViewSet(
     @extend_schema(request=SessionScheduleSerializer, responses={201: SessionDetailSerializer})
     def create(self, request, *args, **kwargs):
         """Schedule one session (R9, R10, R12). A clash is a 400 naming it."""
+        require_role(request.user, *services.THERAPIST_ROLES)  # 403 before any 400
         serializer = SessionScheduleSerializer(data=request.data, plans=self._plans())
         serializer.is_valid(raise_exception=True)
         session = services.session_schedule(user=request.user, **serializer.validated_data)
@@ -116,6 +118,7 @@ class SessionViewSet(
     @action(detail=False, methods=["post"])
     def series(self, request):
         """Book a recurring series; clashing occurrences are skipped and listed in `skipped`."""
+        require_role(request.user, *services.THERAPIST_ROLES)
         serializer = SeriesScheduleSerializer(data=request.data, plans=self._plans())
         serializer.is_valid(raise_exception=True)
         result = services.session_series_schedule(user=request.user, **serializer.validated_data)
@@ -126,6 +129,8 @@ class SessionViewSet(
     def complete(self, request, pk=None):
         """R11: log scores and notes. Once; a second attempt is 400 on `status`."""
         session = self.get_object()
+        # Wrong role or not this session's therapist: 403 whatever the body says.
+        services.require_session_therapist(request.user, session, "complete")
         serializer = SessionCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.session_complete(
@@ -137,6 +142,7 @@ class SessionViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         session = self.get_object()
+        services.require_may_change_status(request.user, session, "cancel")
         serializer = SessionCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.session_cancel(
@@ -156,6 +162,7 @@ class SessionViewSet(
     def amend(self, request, pk=None):
         """Correct a completed session (its author only); the original is kept."""
         session = self.get_object()
+        require_role(request.user, *services.THERAPIST_ROLES)
         serializer = SessionAmendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         amendment = services.session_amend(

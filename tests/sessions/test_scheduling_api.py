@@ -275,3 +275,9 @@ def test_massage_therapist_cannot_book_pt_series(api_client_for, massage_therapi
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_wrong_role_is_403_before_any_input_check(api_client_for, manager, plan):
+    client = api_client_for(manager)
+    assert client.post("/api/v1/sessions/", {}, format="json").status_code == 403
+    assert client.post("/api/v1/sessions/series/", {}, format="json").status_code == 403
