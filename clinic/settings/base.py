@@ -227,12 +227,14 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (CELERY_DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_DIR / "queue"),
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
+        # Broadcast/control messages (pidbox) too, or kombu writes ./control/.
+        "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
