@@ -1,64 +1,52 @@
-"""R13: the daily consultation-reminder scan, set-based.
+"""R13: the daily consultation-reminder scan, as one set-based statement.
 
-One pass, a handful of queries whatever the number of patients:
+The whole scan is a single ``INSERT ... SELECT ... ON CONFLICT DO NOTHING
+RETURNING id`` run by the database, whatever the number of patients:
 
-1. one SELECT of the candidates: active patients whose consultation status
-   (patients.selectors.with_consultation_status) is ``missing`` or
-   ``expired``, or whose clearance runs out within REMINDER_EXPIRING_DAYS,
-   with their care team;
-2. one SELECT of the active managers (for escalation);
-3. one SELECT of the ``consultation_expiring`` reminders already sent in the
-   current window (that kind goes out once, not daily);
-4. INSERTs in batches with ``ON CONFLICT DO NOTHING`` against the partial
-   unique constraint (patient, recipient, kind, day): a repeated scan, a
-   second beat, a redelivered or retried task add nothing;
-5. one COUNT of the rows this run created, recognised by the scan's own
-   ``created_at`` stamp (exact even when two scans race);
-6. one SELECT of today's reminders not yet e-mailed, handed to the e-mail task
-   after commit.
+* candidates: active patients whose latest consultation (R4, newest
+  ``consulted_on`` then id, as in ``patients.selectors.with_consultation_status``)
+  is missing, or cleared with a ``valid_until`` that has passed (expired) or
+  falls within REMINDER_EXPIRING_DAYS (expiring);
+* recipients: the active care-team members, plus every active manager for a
+  missing/expired consultation once REMINDER_ESCALATION_DAYS have passed since
+  intake (``created_at``'s clinic-local date) or since ``valid_until``;
+* ``consultation_expiring`` goes out once per clearance: skipped when one was
+  already sent inside that clearance's warning window;
+* the partial unique constraint (patient, recipient, kind, day) makes a
+  repeated scan, a second beat, a redelivered or retried task add nothing;
+  ``RETURNING id`` counts exactly the rows this run created, even when two
+  scans race.
 
-Everything is computed for the clinic-local ``today`` so tests (and a
-catch-up run) can pass any day.
+Then one SELECT of today's reminders an earlier run could not hand to the
+e-mail task (broker down), and the e-mail task is enqueued after commit.
+The statement is written for PostgreSQL and SQLite, the two databases the
+clinic supports (SPEC: DATABASE_URL is sqlite:// or postgres://).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Q
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic.roles import Role
 from patients.models import (
     CLEARED_STATUSES,
     DAILY_REMINDER_KINDS,
-    ConsultationStatus,
+    Consultation,
     Patient,
     PatientStatus,
     Reminder,
     ReminderKind,
 )
-from patients.selectors import with_consultation_status
 
 logger = logging.getLogger(__name__)
-
-INSERT_BATCH_SIZE = 2000
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    pk: int
-    name: str
-    mrn: str
-    team: tuple[int, ...]
-    status: str
-    intake: dt.date
-    valid_until: dt.date | None
 
 
 def send_consultation_reminders(*, today: dt.date | None = None) -> int:
@@ -68,195 +56,167 @@ def send_consultation_reminders(*, today: dt.date | None = None) -> int:
     are enqueued after commit (a broker outage is logged, never raised).
     """
     today = today or timezone.localdate()
-    escalation_days = max(int(settings.REMINDER_ESCALATION_DAYS), 0)
-    expiring_days = max(int(settings.REMINDER_EXPIRING_DAYS), 0)
     stamp = timezone.now()
-
-    candidates = _candidates(today=today, expiring_days=expiring_days)
-    if not candidates:
-        _email_unsent(today=today)
-        return 0
-    managers = _active_manager_ids()
-    already_warned = _expiring_already_sent(today=today, expiring_days=expiring_days)
-
-    rows: list[Reminder] = []
-    for c in candidates:
-        rows.extend(
-            _reminders_for(
-                c,
-                today=today,
-                stamp=stamp,
-                managers=managers,
-                escalation_days=escalation_days,
-                expiring_days=expiring_days,
-                already_warned=already_warned,
-            )
-        )
-
+    expiring_days = max(int(settings.REMINDER_EXPIRING_DAYS), 0)
+    params = {
+        "today": connection.ops.adapt_datefield_value(today),
+        "soon": connection.ops.adapt_datefield_value(today + dt.timedelta(days=expiring_days)),
+        "expiring_days": expiring_days,
+        "escalation_days": max(int(settings.REMINDER_ESCALATION_DAYS), 0),
+        # Stored exactly as the ORM stores created_at (SQLite: naive UTC text).
+        "now": connection.ops.adapt_datetimefield_value(stamp),
+        "active": PatientStatus.ACTIVE.value,
+        "manager_group": Role.CLINIC_MANAGER.value,
+    }
     with transaction.atomic():
-        Reminder.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
-        created = Reminder.objects.filter(
-            day=today, kind__in=DAILY_REMINDER_KINDS, created_at=stamp
-        ).count()
-        _email_unsent(today=today)
-    logger.info("Consultation reminder scan for %s: %d reminder(s) created", today, created)
-    return created
-
-
-def _candidates(*, today: dt.date, expiring_days: int) -> list[_Candidate]:
-    """Active patients needing a reminder today, with their active care team (one query)."""
-    soon = today + dt.timedelta(days=expiring_days)
-    cleared = list(CLEARED_STATUSES)
-    # The latest consultation's outcome and validity come from the selector's
-    # subqueries; the status (R4) is judged against the scan's own `today`.
-    missing = Q(latest_outcome__isnull=True)
-    expired = Q(latest_outcome__in=cleared, latest_valid_until__lt=today)
-    expiring = Q(latest_outcome__in=cleared, latest_valid_until__gte=today)
-    expiring &= Q(latest_valid_until__lte=soon)
-    qs = (
-        with_consultation_status(Patient.objects.filter(status=PatientStatus.ACTIVE))
-        .filter(missing | expired | expiring)
-        .order_by()
-        .values_list(
-            "pk",
-            "first_name",
-            "last_name",
-            "mrn",
-            "massage_therapist_id",
-            "massage_therapist__is_active",
-            "physical_therapist_id",
-            "physical_therapist__is_active",
-            "latest_outcome",
-            "created_at",
-            "latest_valid_until",
+        with connection.cursor() as cursor:
+            cursor.execute(_scan_sql(connection.vendor), params)
+            created_ids = [row[0] for row in cursor.fetchall()]
+        # Today's rows of an earlier run whose e-mail could not be enqueued.
+        earlier_unsent = list(
+            Reminder.objects.filter(
+                day=today,
+                kind__in=DAILY_REMINDER_KINDS,
+                emailed_at__isnull=True,
+                created_at__lt=stamp,
+            ).values_list("pk", flat=True)
         )
+        _email_later(sorted(created_ids) + earlier_unsent)
+    logger.info(
+        "Consultation reminder scan for %s: %d reminder(s) created", today, len(created_ids)
     )
-    out = []
-    for pk, first, last, mrn, mt, mt_active, pt, pt_active, outcome, created, until in qs:
-        team = tuple(u for u, active in ((mt, mt_active), (pt, pt_active)) if u and active)
-        if outcome is None:
-            status = ConsultationStatus.MISSING
-        elif until < today:
-            status = ConsultationStatus.EXPIRED
-        else:
-            status = "expiring"
-        out.append(
-            _Candidate(
-                pk=pk,
-                name=f"{first} {last}",
-                mrn=mrn,
-                team=team,
-                status=status,
-                intake=timezone.localdate(created),
-                valid_until=until,
-            )
-        )
-    return out
+    return len(created_ids)
 
 
-def _active_manager_ids() -> tuple[int, ...]:
-    return tuple(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-
-
-def _expiring_already_sent(*, today: dt.date, expiring_days: int) -> dict[tuple[int, int], dt.date]:
-    """(patient, recipient) -> latest day a `consultation_expiring` went out, recent ones only.
-
-    A clearance expiring within the window has its warning window starting no
-    earlier than today - expiring_days, so older rows cannot matter.
-    """
-    latest: dict[tuple[int, int], dt.date] = {}
-    rows = Reminder.objects.filter(
-        kind=ReminderKind.CONSULTATION_EXPIRING,
-        day__gte=today - dt.timedelta(days=expiring_days),
-        day__lte=today,
-    ).values_list("patient_id", "recipient_id", "day")
-    for patient_id, recipient_id, day in rows:
-        key = (patient_id, recipient_id)
-        if key not in latest or day > latest[key]:
-            latest[key] = day
-    return latest
-
-
-def _reminders_for(
-    c: _Candidate,
-    *,
-    today: dt.date,
-    stamp: dt.datetime,
-    managers: tuple[int, ...],
-    escalation_days: int,
-    expiring_days: int,
-    already_warned: dict[tuple[int, int], dt.date],
-) -> list[Reminder]:
-    def make(recipient: int, kind: str, message: str, escalated: bool = False) -> Reminder:
-        return Reminder(
-            patient_id=c.pk,
-            recipient_id=recipient,
-            kind=kind,
-            day=today,
-            message=message[:500],
-            escalated=escalated,
-            created_at=stamp,
-        )
-
-    who = f"{c.name} ({c.mrn})"
-    if c.status == ConsultationStatus.MISSING:
-        days = (today - c.intake).days
-        kind = ReminderKind.CONSULTATION_MISSING
-        since = "intake was today" if days == 0 else f"{_days(days)} since intake"
-        text = (
-            f"{who}: no medical consultation recorded ({since}, "
-            f"{c.intake:%Y-%m-%d}). Please record the physician's clearance."
-        )
-    elif c.status == ConsultationStatus.EXPIRED:
-        days = (today - c.valid_until).days
-        kind = ReminderKind.CONSULTATION_EXPIRED
-        ago = "today" if days == 0 else f"{_days(days)} ago"
-        text = (
-            f"{who}: medical clearance expired {ago} "
-            f"(valid until {c.valid_until:%Y-%m-%d}). Please record a new consultation."
-        )
-    else:
-        # Still cleared, runs out within the window: warn the care team once.
-        window_start = c.valid_until - dt.timedelta(days=expiring_days)
-        left = (c.valid_until - today).days
-        text = (
-            f"{who}: medical clearance expires in {_days(left)} "
-            f"(valid until {c.valid_until:%Y-%m-%d}). Please arrange a new consultation."
-        )
-        return [
-            make(u, ReminderKind.CONSULTATION_EXPIRING, text)
-            for u in c.team
-            if already_warned.get((c.pk, u), dt.date.min) < window_start
-        ]
-
-    rows = [make(u, kind, text) for u in c.team]
-    if days >= escalation_days:
-        escalated = f"Escalated after {_days(days)}: {text}" if days else f"Escalated: {text}"
-        rows.extend(make(u, kind, escalated, escalated=True) for u in managers if u not in c.team)
-    return rows
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def _email_unsent(*, today: dt.date) -> None:
-    """Hand today's not-yet-e-mailed reminders to the e-mail task, after commit.
-
-    Includes those of an earlier run whose e-mail could not be enqueued (broker
-    down): the e-mail task claims each row, so a repeat never sends twice.
-    """
+def _email_later(ids: list[int]) -> None:
     from patients.notifications import email_later
 
-    ids = list(
-        Reminder.objects.filter(day=today, kind__in=DAILY_REMINDER_KINDS, emailed_at__isnull=True)
-        .exclude(recipient__email="")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     email_later(ids)
+
+
+# --- the statement -----------------------------------------------------------
+
+
+def _scan_sql(vendor: str) -> str:
+    if vendor not in ("postgresql", "sqlite"):
+        raise ImproperlyConfigured(
+            f"The reminder scan supports PostgreSQL and SQLite, not {vendor}."
+        )
+    pg = vendor == "postgresql"
+    user_model = get_user_model()
+    through = user_model.groups.through._meta
+    t = {
+        "reminder": Reminder._meta.db_table,
+        "patient": Patient._meta.db_table,
+        "consultation": Consultation._meta.db_table,
+        "user": user_model._meta.db_table,
+        "user_groups": through.db_table,
+        "ug_user": through.get_field("user").column,
+        "ug_group": through.get_field("group").column,
+        "group": Group._meta.db_table,
+    }
+    tz = str(settings.TIME_ZONE).replace("'", "")
+    if pg:
+        intake = f"(p.created_at AT TIME ZONE '{tz}')::date"
+        today = "CAST(%(today)s AS date)"
+
+        def days(later: str, earlier: str) -> str:
+            return f"({later} - {earlier})"
+
+        def as_text(date: str) -> str:
+            return f"to_char({date}, 'YYYY-MM-DD')"
+
+        window_start = "(l.valid_until - CAST(%(expiring_days)s AS integer))"
+        latest = f"""LEFT JOIN LATERAL (
+            SELECT c.outcome, c.valid_until FROM {t["consultation"]} c
+            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
+        ) l ON true"""  # noqa: S608 - table names from model _meta, values are parameters
+        false, true = "false", "true"
+    else:
+        # Django registers django_datetime_cast_date on every SQLite connection.
+        intake = f"django_datetime_cast_date(p.created_at, '{tz}', 'UTC')"
+        today = "%(today)s"
+
+        def days(later: str, earlier: str) -> str:
+            return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+        def as_text(date: str) -> str:
+            return date  # SQLite keeps dates as ISO text
+
+        window_start = "date(l.valid_until, '-' || %(expiring_days)s || ' days')"
+        latest = f"""LEFT JOIN (
+            SELECT p2.id AS patient_id,
+                (SELECT c.outcome FROM {t["consultation"]} c WHERE c.patient_id = p2.id
+                 ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
+                (SELECT c.valid_until FROM {t["consultation"]} c WHERE c.patient_id = p2.id
+                 ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
+            FROM {t["patient"]} p2 WHERE p2.status = %(active)s
+        ) l ON l.patient_id = p.id"""  # noqa: S608 - as above
+        false, true = "0", "1"
+
+    missing = ReminderKind.CONSULTATION_MISSING.value
+    cleared = ", ".join(f"'{s}'" for s in sorted(str(s) for s in CLEARED_STATUSES))
+    expired = ReminderKind.CONSULTATION_EXPIRED.value
+    expiring = ReminderKind.CONSULTATION_EXPIRING.value
+    n_days = "CASE WHEN r.days = 1 THEN '1 day' ELSE r.days || ' days' END"
+    message = f"""
+        CASE WHEN r.escalated THEN
+            CASE WHEN r.days = 0 THEN 'Escalated: '
+                 ELSE 'Escalated after ' || {n_days} || ': ' END
+        ELSE '' END
+        || r.who || CASE r.kind
+        WHEN '{missing}' THEN ': no medical consultation recorded ('
+            || CASE WHEN r.days = 0 THEN 'intake was today'
+                    ELSE {n_days} || ' since intake' END
+            || ', ' || r.intake || '). Please record the physician''s clearance.'
+        WHEN '{expired}' THEN ': medical clearance expired ' || {n_days}
+            || ' ago (valid until ' || r.valid_until || '). Please record a new consultation.'
+        ELSE ': medical clearance expires in ' || {n_days}
+            || ' (valid until ' || r.valid_until || '). Please arrange a new consultation.'
+        END"""
+    return f"""
+INSERT INTO {t["reminder"]} (recipient_id, patient_id, kind, day, message, escalated, created_at)
+WITH managers AS (
+    SELECT DISTINCT u.id FROM {t["user"]} u
+    JOIN {t["user_groups"]} ug ON ug.{t["ug_user"]} = u.id
+    JOIN {t["group"]} g ON g.id = ug.{t["ug_group"]}
+    WHERE g.name = %(manager_group)s AND u.is_active
+), cand AS (
+    SELECT p.id,
+        p.first_name || ' ' || p.last_name || ' (' || p.mrn || ')' AS who,
+        CASE WHEN mt.is_active THEN p.massage_therapist_id END AS mt,
+        CASE WHEN pt.is_active THEN p.physical_therapist_id END AS pt,
+        CASE WHEN l.outcome IS NULL THEN '{missing}'
+             WHEN l.valid_until < {today} THEN '{expired}'
+             ELSE '{expiring}' END AS kind,
+        CASE WHEN l.outcome IS NULL THEN {days(today, intake)}
+             WHEN l.valid_until < {today} THEN {days(today, "l.valid_until")}
+             ELSE {days("l.valid_until", today)} END AS days,
+        {as_text(intake)} AS intake,
+        {as_text("l.valid_until")} AS valid_until,
+        {window_start} AS window_start
+    FROM {t["patient"]} p
+    {latest}
+    LEFT JOIN {t["user"]} mt ON mt.id = p.massage_therapist_id
+    LEFT JOIN {t["user"]} pt ON pt.id = p.physical_therapist_id
+    WHERE p.status = %(active)s AND (l.outcome IS NULL OR (
+        l.outcome IN ({cleared}) AND l.valid_until <= %(soon)s))
+), recipients AS (
+    SELECT c.*, c.mt AS recipient, {false} AS escalated FROM cand c WHERE c.mt IS NOT NULL
+    UNION ALL
+    SELECT c.*, c.pt AS recipient, {false} AS escalated FROM cand c WHERE c.pt IS NOT NULL
+    UNION ALL
+    SELECT c.*, m.id AS recipient, {true} AS escalated FROM cand c JOIN managers m
+        ON m.id <> COALESCE(c.mt, -1) AND m.id <> COALESCE(c.pt, -1)
+    WHERE c.kind <> '{expiring}' AND c.days >= %(escalation_days)s
+)
+SELECT r.recipient, r.id, r.kind, {today}, {message}, r.escalated, %(now)s
+FROM recipients r
+WHERE r.kind <> '{expiring}' OR NOT EXISTS (
+    SELECT 1 FROM {t["reminder"]} x
+    WHERE x.patient_id = r.id AND x.recipient_id = r.recipient AND x.kind = '{expiring}'
+      AND x.day >= r.window_start AND x.day <= {today}
+)
+ON CONFLICT DO NOTHING
+RETURNING id
+"""  # noqa: S608 - identifiers from model _meta and enum constants; values are parameters

@@ -393,10 +393,10 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     settings.REMINDER_ESCALATION_DAYS = 0
     factories.PatientFactory()
 
-    def killed(**kwargs):
+    def killed(ids):
         raise SystemExit("worker lost")
 
-    monkeypatch.setattr(reminders, "_email_unsent", killed)
+    monkeypatch.setattr(reminders, "_email_later", killed)
     with pytest.raises(SystemExit):
         scan()
     assert Reminder.objects.count() == 0
@@ -408,11 +408,15 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     assert Reminder.objects.count() == 6
 
 
-def test_beat_runs_the_scan_daily_at_reminder_hour_with_an_expiry(settings):
+def test_beat_runs_the_scan_daily_at_reminder_hour_with_an_expiry(settings, monkeypatch):
+    from django_celery_beat import schedulers
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
 
     from clinic.celery import app
+
+    # beat closes "old" connections, which would close the test's own transaction
+    monkeypatch.setattr(schedulers, "close_old_connections", lambda: None)
 
     DatabaseScheduler(app=app)  # syncs CELERY_BEAT_SCHEDULE into the database
 
