@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -145,6 +146,19 @@ def test_patient_without_care_team_is_escalated_to_managers(manager, settings):
 
     assert scan() == 1
     assert recipients(patient=orphan) == {manager.username}
+
+
+def test_intake_day_is_the_clinic_local_day(patient, manager, settings):
+    # given intake at 23:30 clinic time yesterday (already "today" in UTC)
+    settings.REMINDER_ESCALATION_DAYS = 1
+    clinic_tz = ZoneInfo(settings.TIME_ZONE)
+    late = dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(23, 30), tzinfo=clinic_tz)
+    type(patient).objects.filter(pk=patient.pk).update(created_at=late)
+
+    scan()
+
+    escalated = Reminder.objects.get(recipient=manager)
+    assert "(1 day since intake, " + str(TODAY - dt.timedelta(days=1)) in escalated.message
 
 
 # --- when: expiry ----------------------------------------------------------
