@@ -98,7 +98,13 @@ class StaffDeactivateView(APIView):
 
     permission_classes = [IsClinicManager]
 
-    @extend_schema(request=None, responses={200: StaffSerializer, 400: _DETAIL, 404: _DETAIL})
+    @extend_schema(
+        request=None,
+        responses={
+            200: StaffSerializer,
+            400: OpenApiResponse(description="A manager cannot deactivate their own account."),
+        },
+    )
     def post(self, request, pk: int):
         user = get_object_or_404(get_user_model(), pk=pk)
         services.staff_deactivate(actor=request.user, user=user)
