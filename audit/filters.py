@@ -29,6 +29,7 @@ class AuditEventFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(
         choices=[("ok", "Succeeded"), ("refused", "Refused or failed")],
         method="by_outcome",
+        label="Outcome",
     )
 
     class Meta:
