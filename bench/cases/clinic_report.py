@@ -47,7 +47,9 @@ WITH ranked AS (
                OR (c.b_pain > 0 AND (c.b_pain - c.l_pain) * 100 >= %(pct)s * c.b_pain) THEN 1
              ELSE 0 END AS pain_responder,
         CASE WHEN c.l_mob - c.b_mob IS NULL THEN NULL
-             WHEN c.l_mob - c.b_mob >= %(mobility)s THEN 1 ELSE 0 END AS mobility_responder,
+             -- in tenths: exact on SQLite's floats too (6.1 - 4.1 is 2 points)
+             WHEN round(c.l_mob * 10) - round(c.b_mob * 10) >= %(mobility)s * 10 THEN 1
+             ELSE 0 END AS mobility_responder,
         CASE WHEN c.baseline_id IS NULL THEN NULL
              WHEN c.baseline_id = c.latest_id THEN 0 ELSE 1 END AS followed_up
     FROM patients_patient p LEFT JOIN course c ON c.patient_id = p.id
