@@ -27,3 +27,17 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+# Ids outside the database's integer range would overflow in the query (a 500);
+# refuse them as ordinary bad input.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """A positive database id, within BIGINT range."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)

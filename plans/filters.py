@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import django_filters
 
+from clinic.filters import IdFilter
 from plans.models import Exercise, ExerciseCategory, PlanStatus, TreatmentPlan
 
 
 class PlanFilter(django_filters.FilterSet):
-    patient = django_filters.NumberFilter(field_name="patient_id", label="Patient id")
+    patient = IdFilter(field_name="patient_id", label="Patient id")
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
 
     class Meta:

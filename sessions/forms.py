@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from clinic.clinical import MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
-from clinic.forms import DateInput, DateTimeInput
+from clinic.forms import DateInput, DateTimeInput, IdField
 from clinic.roles import Role
 from plans.models import ExercisePrescription, TreatmentPlan
 from sessions.models import SessionKind, Tolerance
@@ -245,5 +245,5 @@ class AmendForm(forms.Form):
 
 class CalendarForm(forms.Form):
     week = forms.DateField(required=False, widget=DateInput())
-    therapist = forms.IntegerField(required=False)
-    patient = forms.IntegerField(required=False)
+    therapist = IdField(required=False)
+    patient = IdField(required=False)

@@ -50,8 +50,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     patient_name = serializers.CharField(source="patient.full_name", read_only=True)
     covered_prescriptions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    mobility_score = mobility_field(read_only=True)
-    immediate_relief = serializers.IntegerField(read_only=True)
+    mobility_score = mobility_field(read_only=True, allow_null=True)
+    immediate_relief = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = TherapySession

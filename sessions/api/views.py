@@ -10,6 +10,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic.forms import IdField
 from clinic.roles import require_role
 from patients.selectors import patients_visible_to
 from plans.models import TreatmentPlan
@@ -33,10 +34,10 @@ from sessions.progress import patient_progress
 class SessionQueryForm(forms.Form):
     """List filters; a bad value is a 400 naming the parameter, not an empty list."""
 
-    patient = forms.IntegerField(required=False)
-    plan = forms.IntegerField(required=False)
+    patient = IdField(required=False)
+    plan = IdField(required=False)
     status = forms.ChoiceField(choices=[("", "")] + SessionStatus.choices, required=False)
-    therapist = forms.IntegerField(required=False)
+    therapist = IdField(required=False)
     date = forms.DateField(required=False)
 
     def __init__(self, *args, **kwargs):
