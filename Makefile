@@ -13,7 +13,8 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	@test -x $(BIN)/uv || { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"; }
 	$(BIN)/uv sync --frozen --quiet
 	@touch $(STAMP)
 
