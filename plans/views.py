@@ -134,8 +134,10 @@ def plan_detail(request, pk: int):
 
 @login_required
 def plan_edit(request, pk: int):
-    _staff_role(request)
+    role = _staff_role(request)
     plan = selectors.plan_get(user=request.user, pk=pk)
+    if role == Role.CLINIC_MANAGER:
+        raise PermissionDenied("Clinic managers read plans but do not write clinical content.")
     form = PlanForm(request.POST or None, instance=plan, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -108,7 +108,8 @@ MATRIX: dict[str, E] = {
     "plans:list": E("GET", None, READ_PAGE),
     "plans:create": E("GET", None, "403 200 200 login"),
     "plans:detail": team("GET", "plan", TEAM_PAGE),
-    "plans:edit": team("GET", "plan", TEAM_PAGE),
+    # Managers read plans but write no clinical content (403 on the edit page).
+    "plans:edit": E("GET", "plan", "403 200 200 login", "403 404 404 login"),
     "plans:handout": team("GET", "plan", TEAM_PAGE),
     "plans:massage-edit": E("GET", "plan", "403 200 403 login", "403 404 404 login"),
     "plans:exercises-edit": E("GET", "plan", "403 403 200 login", "403 404 404 login"),
