@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     CharField,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -14,6 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,24 +44,36 @@ def patients_visible_to(user) -> QuerySet[Patient]:
 
 
 def with_consultation_status(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Annotate `annotated_consultation_status` (R4) in SQL, for lists and filters."""
+    """Annotate `annotated_consultation_status` (R4) in SQL, for lists and filters.
+
+    One correlated subquery per patient: the latest consultation (by
+    `consulted_on`, then id; index patient, -consulted_on, -id) is looked up
+    once and its status computed inside the subquery, so a filter on the
+    annotation repeats one index lookup, not four. `latest_valid_until` is an
+    alias (not selected unless asked for, e.g. `values(since=F(...))`).
+    """
     latest = Consultation.objects.filter(patient=OuterRef("pk")).order_by("-consulted_on", "-id")
     today = timezone.localdate()
-    return qs.annotate(
-        latest_outcome=Subquery(latest.values("outcome")[:1]),
-        latest_valid_until=Subquery(latest.values("valid_until")[:1]),
-    ).annotate(
-        annotated_consultation_status=Case(
-            When(latest_outcome__isnull=True, then=Value(ConsultationStatus.MISSING.value)),
+    status_of_latest = latest.annotate(
+        status_now=Case(
             When(
-                latest_outcome__in=[
+                outcome__in=[
                     ConsultationStatus.CLEARED.value,
                     ConsultationStatus.CLEARED_WITH_RESTRICTIONS.value,
                 ],
-                latest_valid_until__lt=today,
+                valid_until__lt=today,
                 then=Value(ConsultationStatus.EXPIRED.value),
             ),
-            default="latest_outcome",
+            default=F("outcome"),
+            output_field=CharField(),
+        )
+    ).values("status_now")[:1]
+    return qs.alias(
+        latest_valid_until=Subquery(latest.values("valid_until")[:1]),
+    ).annotate(
+        annotated_consultation_status=Coalesce(
+            Subquery(status_of_latest, output_field=CharField()),
+            Value(ConsultationStatus.MISSING.value),
             output_field=CharField(),
         )
     )

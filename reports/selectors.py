@@ -90,6 +90,24 @@ def therapists() -> QuerySet:
     )
 
 
+def _as_datetime(value) -> dt.datetime:
+    """A timestamp read by raw SQL: aware on PostgreSQL, ISO text in UTC on SQLite."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _as_date(value) -> dt.date:
+    """A date read by raw SQL (ISO text on SQLite when the column type is lost)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
 def _pk(obj) -> int | None:
     return getattr(obj, "pk", obj)
 
@@ -251,38 +269,72 @@ def _relief():
 # --- the report, part by part -------------------------------------------------------
 
 
+# The consultation part of the report in one statement: the active patients'
+# consultation status (one latest-consultation lookup each, see
+# patients.selectors.with_consultation_status) computed once in a CTE, read
+# twice: the totals row first, then the overdue patients.
+_CONSULTATIONS_SQL = """
+WITH a AS ({inner})
+SELECT 1 AS part, NULL AS id, NULL AS first_name, NULL AS last_name, NULL AS mrn,
+    NULL AS created_at, NULL AS since, NULL AS status,
+    COUNT(*) AS active,
+    SUM(CASE WHEN consultation_status IN (%s, %s) THEN 1 ELSE 0 END) AS cleared
+FROM a
+UNION ALL
+SELECT 2, id, first_name, last_name, mrn, created_at, since, consultation_status, NULL, NULL
+FROM a WHERE consultation_status IN (%s, %s)
+"""
+
+
 def _consultations(patients: QuerySet[Patient]) -> dict:
-    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE))
-    totals = active.aggregate(
-        active=Count("pk"),
-        cleared=Count("pk", filter=Q(annotated_consultation_status__in=CLEARED)),
+    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE)).values(
+        "id",
+        "first_name",
+        "last_name",
+        "mrn",
+        "created_at",
+        since=F("latest_valid_until"),
+        consultation_status=F("annotated_consultation_status"),
     )
+    inner_sql, inner_params = active.query.sql_with_params()
+    # The inner SQL comes from the ORM; only the status values are parameters.
+    sql = _CONSULTATIONS_SQL.format(inner=inner_sql)
+    params = (*inner_params, *CLEARED, *OVERDUE)
+    totals = {"active": 0, "cleared": 0}
+    rows = []
+    with connections[active.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for (
+            part,
+            pid,
+            first,
+            last,
+            mrn,
+            created_at,
+            since,
+            status,
+            n_active,
+            n_cleared,
+        ) in cursor.fetchall():
+            if part == 1:
+                totals = {"active": n_active or 0, "cleared": n_cleared or 0}
+                continue
+            rows.append((pid, first, last, mrn, created_at, since, status))
     today = timezone.localdate()
     overdue = []
-    rows = (
-        active.filter(annotated_consultation_status__in=OVERDUE)
-        .values(
-            "id",
-            "first_name",
-            "last_name",
-            "mrn",
-            "created_at",
-            "latest_valid_until",
-            "annotated_consultation_status",
-        )
-        .order_by("created_at", "id")
-    )
-    for row in rows:  # one row per overdue patient, already filtered in SQL
-        if row["annotated_consultation_status"] == ConsultationStatus.EXPIRED:
-            since = row["latest_valid_until"]
+    for pid, first, last, mrn, created_at, since, status in sorted(
+        rows, key=lambda r: (_as_datetime(r[4]), r[0])
+    ):
+        if status == ConsultationStatus.EXPIRED:
+            since = _as_date(since)
         else:
-            since = timezone.localdate(row["created_at"])
+            since = timezone.localdate(_as_datetime(created_at))
         overdue.append(
             {
-                "patient": row["id"],
-                "name": f"{row['first_name']} {row['last_name']}",
-                "mrn": row["mrn"],
-                "consultation_status": row["annotated_consultation_status"],
+                "patient": pid,
+                "name": f"{first} {last}",
+                "mrn": mrn,
+                "consultation_status": status,
                 "since": since.isoformat(),
                 "days_missing": max((today - since).days, 0),
             }

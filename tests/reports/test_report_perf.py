@@ -1,0 +1,112 @@
+"""The report's consultation part: one statement, the same figures as the R4 rule in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from patients.models import Consultation, Patient, PatientStatus
+from reports.selectors import clinic_report
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_python_rule(patients):
+    """The consultation figures computed row by row from the model properties."""
+    active = [p for p in patients if p.status == PatientStatus.ACTIVE]
+    cleared = [p for p in active if p.consultation_status.startswith("cleared")]
+    today = timezone.localdate()
+    overdue = []
+    for p in active:
+        status = p.consultation_status
+        if status == "missing":
+            since = timezone.localdate(p.created_at)
+        elif status == "expired":
+            since = p.latest_consultation.valid_until
+        else:
+            continue
+        overdue.append((p.pk, status, since.isoformat(), max((today - since).days, 0)))
+    return len(active), len(cleared), sorted(overdue)
+
+
+def _mixed_clinic(n: int = 12):
+    today = timezone.localdate()
+    team = {
+        "massage_therapist": factories.MassageTherapistFactory(),
+        "physical_therapist": factories.PhysicalTherapistFactory(),
+    }
+    patients = []
+    for i in range(n):
+        p = factories.PatientFactory(**team)
+        # Intake days spread over the last weeks (missing consultations age from intake).
+        Patient.objects.filter(pk=p.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=i * 3, hours=i)
+        )
+        kind = i % 4
+        if kind == 1:
+            factories.ConsultationFactory(patient=p, valid_until=today + dt.timedelta(days=9))
+        elif kind == 2:
+            factories.ConsultationFactory(patient=p, valid_until=today - dt.timedelta(days=i))
+        elif kind == 3:
+            factories.ConsultationFactory(
+                patient=p, valid_until=today - dt.timedelta(days=3), consulted_on=today
+            )
+            factories.ConsultationFactory(patient=p, outcome="not_cleared", consulted_on=today)
+        patients.append(p)
+    # One discharged patient with nothing on record: never overdue, not counted.
+    discharged = factories.PatientFactory(**team)
+    Patient.objects.filter(pk=discharged.pk).update(status=PatientStatus.DISCHARGED)
+    return list(Patient.objects.all())
+
+
+def test_consultation_figures_match_the_python_rule():
+    patients = _mixed_clinic()
+    report = clinic_report()
+    active, cleared, overdue = _by_python_rule(patients)
+    assert report["active_patients"] == active
+    assert report["consultation_compliance_pct"] == round(100 * cleared / active, 1)
+    got = sorted(
+        (o["patient"], o["consultation_status"], o["since"], o["days_missing"])
+        for o in report["overdue_consultations"]
+    )
+    assert got == overdue
+    days = [o["days_missing"] for o in report["overdue_consultations"]]
+    assert days == sorted(days, reverse=True)  # longest overdue first
+
+
+def test_consultation_part_is_one_statement():
+    _mixed_clinic()
+    with CaptureQueriesContext(connection) as ctx:
+        clinic_report()
+    statements = [q["sql"] for q in ctx.captured_queries if "patients_consultation" in q["sql"]]
+    assert len(statements) == 1
+    # The status is looked up once per patient (the valid_until alias once more).
+    assert statements[0].count("patients_consultation") == 2
+
+
+def test_totals_survive_when_nobody_is_overdue():
+    team = {
+        "massage_therapist": factories.MassageTherapistFactory(),
+        "physical_therapist": factories.PhysicalTherapistFactory(),
+    }
+    for _ in range(3):
+        factories.ConsultationFactory(patient=factories.PatientFactory(**team))
+    report = clinic_report()
+    assert report["active_patients"] == 3
+    assert report["consultation_compliance_pct"] == 100.0
+    assert report["overdue_consultations"] == []
+
+
+def test_cause_filter_narrows_the_consultation_figures():
+    _mixed_clinic()
+    other = factories.PatientFactory(neuropathy_cause="toxin")
+    assert Consultation.objects.filter(patient=other).count() == 0
+    narrowed = clinic_report(cause="toxin")
+    assert narrowed["active_patients"] == 1
+    assert narrowed["consultation_compliance_pct"] == 0.0
+    assert [o["patient"] for o in narrowed["overdue_consultations"]] == [other.pk]
