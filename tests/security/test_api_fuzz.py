@@ -12,8 +12,10 @@ from urllib.parse import unquote
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -38,6 +40,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 def world(db):
     cache.clear()  # token throttle
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly, not through Django's test client,
+    so request_started/finished would run close_old_connections and close the
+    PostgreSQL connection holding the test's transaction. The test client
+    disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
