@@ -74,6 +74,42 @@ class Pressure(models.TextChoices):
     FIRM = "firm", "Firm"
 
 
+class MassageDose(models.Model):
+    """What a massage component is, in a plan or in a template (R7 ranges)."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    technique = models.CharField(max_length=24, choices=MassageTechnique.choices)
+    body_region = models.CharField(max_length=NAME_MAX_LENGTH)
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    pressure = models.CharField(max_length=10, choices=Pressure.choices)
+
+    class Meta:
+        abstract = True
+
+
+class ExerciseDose(models.Model):
+    """How much of an exercise, in a plan or in a template (R8 ranges)."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    sets = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    reps = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    hold_seconds = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(300)]
+    )
+    frequency_per_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+
+    class Meta:
+        abstract = True
+
+
 class TreatmentPlan(models.Model):
     """A combined plan (R6). Status changes only through plan services."""
 
@@ -133,19 +169,12 @@ class TreatmentPlan(models.Model):
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
 
 
-class MassageComponent(models.Model):
+class MassageComponent(MassageDose):
     """The massage part of a plan (R7); comes first in every combined visit."""
 
     plan = models.ForeignKey(
         TreatmentPlan, on_delete=models.PROTECT, related_name="massage_components"
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    technique = models.CharField(max_length=24, choices=MassageTechnique.choices)
-    body_region = models.CharField(max_length=NAME_MAX_LENGTH)
-    duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(5), MaxValueValidator(120)]
-    )
-    pressure = models.CharField(max_length=10, choices=Pressure.choices)
     precaution_override = models.TextField(
         blank=True,
         validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)],
@@ -199,26 +228,13 @@ def check_massage_precaution(
         )
 
 
-class ExercisePrescription(models.Model):
+class ExercisePrescription(ExerciseDose):
     """A prescribed exercise of the PT part of a plan (R8)."""
 
     plan = models.ForeignKey(
         TreatmentPlan, on_delete=models.PROTECT, related_name="exercise_prescriptions"
     )
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="prescriptions")
-    position = models.PositiveSmallIntegerField(default=0)
-    sets = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    reps = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(50)]
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(300)]
-    )
-    frequency_per_week = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(14)]
-    )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)])
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -270,17 +286,10 @@ class PlanTemplate(models.Model):
         return self.name
 
 
-class TemplateMassageComponent(models.Model):
+class TemplateMassageComponent(MassageDose):
     template = models.ForeignKey(
         PlanTemplate, on_delete=models.CASCADE, related_name="massage_components"
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    technique = models.CharField(max_length=24, choices=MassageTechnique.choices)
-    body_region = models.CharField(max_length=NAME_MAX_LENGTH)
-    duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(5), MaxValueValidator(120)]
-    )
-    pressure = models.CharField(max_length=10, choices=Pressure.choices)
 
     history = HistoricalRecords()
 
@@ -291,22 +300,9 @@ class TemplateMassageComponent(models.Model):
         return f"{self.get_technique_display()} - {self.body_region}"
 
 
-class TemplateExercise(models.Model):
+class TemplateExercise(ExerciseDose):
     template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="exercises")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
-    sets = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    reps = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(50)]
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(300)]
-    )
-    frequency_per_week = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(14)]
-    )
 
     history = HistoricalRecords()
 
