@@ -398,8 +398,8 @@ def _transition(*, user, plan: TreatmentPlan, action: str, version: int | None) 
     if plan.status not in sources:
         allowed = " or ".join(PlanStatus(s).label.lower() for s in sorted(sources))
         raise RuleViolation(
-            f"A {plan.get_status_display().lower()} plan cannot be {ACTION_VERBS[action]} "
-            f"(only a plan that is {allowed}).",
+            f"This plan is {plan.get_status_display().lower()}, so it cannot be "
+            f"{ACTION_VERBS[action]} (only a plan that is {allowed}).",
             rule="status",
         )
     if action == "activate":
