@@ -388,10 +388,44 @@ def require_session_therapist(user, session: TherapySession, what: str) -> None:
 
 
 def _lock_session(session: TherapySession) -> TherapySession:
-    locked = TherapySession.objects.select_for_update().get(pk=session.pk)
-    # Keep the caller's object in step (views render it after the call).
+    """Re-read the session row FOR UPDATE (only that row is locked).
+
+    Keeps the caller's object in step (views render it after the call).
+    """
+    locked = TherapySession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     session.status = locked.status
     return locked
+
+
+def _lock_for_completion(session: TherapySession) -> TherapySession:
+    """`_lock_session` with the patient joined and their latest consultation loaded.
+
+    The R5 gate reads the patient's consultation status and restrictions;
+    both come from the one consultation fetched here (set as the patient's
+    `consultations` prefetch, which `Patient.latest_consultation` reads), so
+    the gate costs one indexed query instead of one per property.
+    """
+    locked = (
+        TherapySession.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .get(pk=session.pk)
+    )
+    session.status = locked.status
+    patient = locked.patient
+    latest = patient.consultations.order_by("-consulted_on", "-id").first()
+    _cache_related(patient, "consultations", [latest] if latest else [])
+    return locked
+
+
+def _cache_related(instance, name: str, objects: list) -> None:
+    """Store `objects` as the prefetched `instance.<name>.all()`, as prefetch_related does."""
+    qs = getattr(instance, name).all()
+    qs._result_cache = list(objects)
+    qs._prefetch_done = True
+    instance._prefetched_objects_cache = {
+        **getattr(instance, "_prefetched_objects_cache", {}),
+        name: qs,
+    }
 
 
 def _require_scheduled(session: TherapySession) -> None:
@@ -426,9 +460,30 @@ def _validate_scores(session: TherapySession, errors: dict[str, list[str]]) -> N
         )
 
 
+# Foreign keys are not re-validated by a completion or an amendment: neither
+# changes them except to set the acting (authenticated) user, and the database
+# enforces them. Nor are the check constraints re-queried: the field
+# validators give the same 0-10 ranges with a message, and the database's
+# CHECK constraints still guard every write.
+_FK_FIELDS = [f.name for f in TherapySession._meta.concrete_fields if f.is_relation]
+
+# The columns a completion writes (save(update_fields=...)).
+COMPLETION_FIELDS = [
+    *SCORE_FIELDS,
+    *NOTE_FIELDS,
+    "adverse_event",
+    "adverse_event_note",
+    "status",
+    "completed_at",
+    "completed_by",
+    "status_changed_at",
+    "status_changed_by",
+]
+
+
 def _full_clean(session: TherapySession, errors: dict[str, list[str]]) -> None:
     try:
-        session.full_clean()
+        session.full_clean(exclude=_FK_FIELDS, validate_constraints=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
@@ -477,7 +532,7 @@ def session_complete(
     A second completion is refused (400 on `status`): corrections are amendments.
     """
     require_session_therapist(user, session, "complete")
-    locked = _lock_session(session)
+    locked = _lock_for_completion(session)
     _require_scheduled(locked)
     now = timezone.now()
     if now < locked.scheduled_start:
@@ -505,13 +560,16 @@ def session_complete(
 
     performed = list(exercises_performed or [])
     rows = []
+    # The covered prescriptions (with their exercises: error messages and the
+    # response name them), read once and kept on the returned instance.
+    covered_qs = locked.covered_prescriptions.select_related("exercise")
+    covered = {rx.pk: rx for rx in covered_qs}
     if performed:
         if locked.kind == SessionKind.MASSAGE:
             errors.setdefault("exercises_performed", []).append(
                 "A massage session has no exercises."
             )
         else:
-            covered = {rx.pk: rx for rx in locked.covered_prescriptions.all()}
             seen = set()
             for item in performed:
                 rx = item.get("prescription")
@@ -531,7 +589,13 @@ def session_complete(
                     tolerance=item.get("tolerance") or "good",
                 )
                 try:
-                    row.full_clean(exclude=["session"], validate_unique=False)
+                    # The prescription was just checked to be covered; one row per
+                    # prescription is checked above (`seen`) and by the database.
+                    row.full_clean(
+                        exclude=["session", "prescription"],
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
                 except ValidationError as exc:
                     for name, messages in exc.message_dict.items():
                         errors.setdefault("exercises_performed", []).extend(
@@ -545,8 +609,14 @@ def session_complete(
     locked.status_changed_at = now
     locked.status_changed_by = user
     _full_clean(locked, errors)
-    locked.save()
+    locked.save(update_fields=COMPLETION_FIELDS)
     ExercisePerformed.objects.bulk_create(rows)
+    # The returned instance carries its related records, so the caller can
+    # render the detail without reading them again. A session only becomes
+    # amendable once completed, so a completion has no amendments yet.
+    _cache_related(locked, "covered_prescriptions", list(covered.values()))
+    _cache_related(locked, "exercises_performed", rows)
+    _cache_related(locked, "amendments", [])
     if locked.adverse_event:
         _notify_adverse_event(locked, author=user)
     return locked

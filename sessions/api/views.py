@@ -129,7 +129,8 @@ class SessionViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """R11: log scores and notes. Once; a second attempt is 400 on `status`."""
-        session = self.get_object()
+        # The session's own row (404 if hidden); the service locks and re-reads it.
+        session = selectors.session_get_for_write(user=request.user, pk=pk)
         # Wrong role or not this session's therapist: 403 whatever the body says.
         services.require_session_therapist(request.user, session, "complete")
         serializer = SessionCompleteSerializer(data=request.data)
@@ -137,7 +138,10 @@ class SessionViewSet(
         session = services.session_complete(
             user=request.user, session=session, **serializer.validated_data
         )
-        return self._detail(session)
+        # The instance just written, as the detail (same shape as GET), without
+        # re-reading it through the many-table join of `session_get`.
+        fresh = selectors.session_detail_after_write(session)
+        return Response(SessionDetailSerializer(fresh).data)
 
     @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
