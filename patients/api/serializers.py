@@ -60,11 +60,43 @@ class PatientSerializer(serializers.ModelSerializer):
         )
 
 
+# Formats datetimes exactly as the serializer fields do (clinic time zone, ISO 8601).
+_DATETIME = serializers.DateTimeField()
+
+
 class PatientListSerializer(PatientSerializer):
-    """The list row: no lazy `restrictions` lookup per row."""
+    """The list row: no lazy `restrictions` lookup per row, read-only and cheap.
+
+    The declared fields stay (they are the OpenAPI schema of the list);
+    `to_representation` reads the attributes directly instead of running 16
+    DRF fields per row, which dominated the cost of a page of 50. Same keys,
+    same JSON types as the fields would give (tests compare the two).
+    """
 
     class Meta(PatientSerializer.Meta):
         fields = [f for f in PatientSerializer.Meta.fields if f != "restrictions"]
+
+    def to_representation(self, instance):
+        as_datetime = _DATETIME.to_representation
+        dob = instance.date_of_birth
+        return {
+            "id": instance.pk,
+            "mrn": instance.mrn,
+            "first_name": instance.first_name,
+            "last_name": instance.last_name,
+            "date_of_birth": dob.isoformat() if dob is not None else None,
+            "neuropathy_cause": instance.neuropathy_cause,
+            "cause_detail": instance.cause_detail,
+            "severity": instance.severity,
+            "symptoms": list(instance.symptoms or []),
+            "underlying_conditions": instance.underlying_conditions,
+            "status": instance.status,
+            "massage_therapist": instance.massage_therapist_id,
+            "physical_therapist": instance.physical_therapist_id,
+            "consultation_status": instance.consultation_status,
+            "created_at": as_datetime(instance.created_at),
+            "updated_at": as_datetime(instance.updated_at),
+        }
 
 
 class ConsultationSerializer(serializers.ModelSerializer):

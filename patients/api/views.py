@@ -29,6 +29,9 @@ class PatientViewSet(
 
     def get_queryset(self):
         qs = selectors.patient_list(user=self.request.user)
+        if self.action == "list":
+            # A list row carries the therapists' ids only: no join to users.
+            qs = qs.select_related(None)
         if self.action == "retrieve" or self.action == "consultations":
             qs = qs.prefetch_related("consultations")
         return qs
