@@ -97,6 +97,7 @@ class SessionViewSet(
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(SessionSerializer(page, many=True).data)
 
+    @extend_schema(responses=SessionDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         return Response(SessionDetailSerializer(self.get_object()).data)
 
