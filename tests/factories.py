@@ -130,6 +130,10 @@ class ExercisePrescriptionFactory(factory.django.DjangoModelFactory):
 class ActivePlanFactory(TreatmentPlanFactory):
     """An active plan with one massage component and one exercise (R6), built directly."""
 
+    class Meta:
+        # The hook adds related rows; the plan itself needs no second save.
+        skip_postgeneration_save = True
+
     status = "active"
 
     @factory.post_generation
