@@ -129,89 +129,102 @@ def _item_id(item: dict[str, Any]) -> int | None:
         return -1  # never a live row: reported as unknown
 
 
-def _replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
-    """A list sent replaces the live list: update by id, create new, soft-remove the rest."""
-    live = {c.pk: c for c in plan.massage_components.filter(removed_at__isnull=True)}
-    keep: list[MassageComponent] = []
+def _library_exercise(value) -> tuple[Exercise | None, str]:
+    if isinstance(value, Exercise):
+        return value, ""
+    exercise = Exercise.objects.filter(pk=value, is_active=True).first()
+    return exercise, "" if exercise else "not in the exercise library."
+
+
+def _replace_rows(
+    plan: TreatmentPlan,
+    items: Iterable[dict[str, Any]],
+    *,
+    related: str,
+    model: type[MassageComponent | ExercisePrescription],
+    fields: tuple[str, ...],
+    label: str,
+    not_found: str,
+    text_fields: tuple[str, ...],
+    resolvers: dict | None = None,
+) -> None:
+    """A list sent replaces the live list: update by id, create new, soft-remove the rest.
+
+    Removed rows keep their data with `removed_at` set: nothing clinical is
+    hard-deleted, and sessions may still reference a removed prescription.
+    """
+    resolvers = resolvers or {}
+    live = {row.pk: row for row in getattr(plan, related).filter(removed_at__isnull=True)}
+    keep: list = []
     errors: list[str] = []
     for index, item in enumerate(items):
-        unknown = set(item) - set(MASSAGE_FIELDS) - {"id"}
+        unknown = set(item) - set(fields) - {"id"}
         if unknown:
-            errors.append(f"Massage component {index + 1}: unknown field {sorted(unknown)}.")
+            errors.append(f"{label} {index + 1}: unknown field {sorted(unknown)}.")
             continue
         pk = _item_id(item)
         if pk is not None and pk not in live:
-            errors.append(f"Massage component {index + 1}: no such component on this plan.")
+            errors.append(f"{label} {index + 1}: {not_found}")
             continue
-        component = live.get(pk) if pk is not None else MassageComponent(plan=plan)
-        for field in MASSAGE_FIELDS:
-            if field in item:
-                value = item[field]
-                if value is None and field in ("notes", "precaution_override"):
-                    value = ""
-                setattr(component, field, value)
-        component.position = index
-        try:
-            component.full_clean(exclude=["plan"])
-        except ValidationError as exc:
-            errors.extend(_item_errors("Massage component", index, exc))
-        keep.append(component)
-    if errors:
-        raise ValidationError({"massage_components": errors})
-    now = timezone.now()
-    kept_ids = {c.pk for c in keep if c.pk}
-    for pk, component in live.items():
-        if pk not in kept_ids:
-            component.removed_at = now
-            component.save(update_fields=["removed_at"])
-    for component in keep:
-        component.save()
-
-
-def _replace_prescriptions(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
-    """As _replace_massage, for the exercise prescriptions (sessions may reference them)."""
-    live = {p.pk: p for p in plan.exercise_prescriptions.filter(removed_at__isnull=True)}
-    keep: list[ExercisePrescription] = []
-    errors: list[str] = []
-    for index, item in enumerate(items):
-        unknown = set(item) - set(PRESCRIPTION_FIELDS) - {"id"}
-        if unknown:
-            errors.append(f"Exercise {index + 1}: unknown field {sorted(unknown)}.")
-            continue
-        pk = _item_id(item)
-        if pk is not None and pk not in live:
-            errors.append(f"Exercise {index + 1}: no such prescription on this plan.")
-            continue
-        rx = live.get(pk) if pk is not None else ExercisePrescription(plan=plan)
-        for field in PRESCRIPTION_FIELDS:
+        row = live.get(pk) if pk is not None else model(plan=plan)
+        problem = ""
+        for field in fields:
             if field not in item:
                 continue
             value = item[field]
-            if field == "exercise" and not isinstance(value, Exercise):
-                value = Exercise.objects.filter(pk=value, is_active=True).first()
-                if value is None:
-                    errors.append(f"Exercise {index + 1}, exercise: not in the exercise library.")
-                    break
-            if field == "notes" and value is None:
+            if value is None and field in text_fields:
                 value = ""
-            setattr(rx, field, value)
-        else:
-            rx.position = index
-            try:
-                rx.full_clean(exclude=["plan"])
-            except ValidationError as exc:
-                errors.extend(_item_errors("Exercise", index, exc))
-            keep.append(rx)
+            elif field in resolvers:
+                value, problem = resolvers[field](value)
+                if problem:
+                    errors.append(f"{label} {index + 1}, {field}: {problem}")
+                    break
+            setattr(row, field, value)
+        if problem:
+            continue
+        row.position = index
+        try:
+            row.full_clean(exclude=["plan"])
+        except ValidationError as exc:
+            errors.extend(_item_errors(label, index, exc))
+        keep.append(row)
     if errors:
-        raise ValidationError({"exercise_prescriptions": errors})
+        raise ValidationError({related: errors})
     now = timezone.now()
-    kept_ids = {p.pk for p in keep if p.pk}
-    for pk, rx in live.items():
+    kept_ids = {row.pk for row in keep if row.pk}
+    for pk, row in live.items():
         if pk not in kept_ids:
-            rx.removed_at = now
-            rx.save(update_fields=["removed_at"])
-    for rx in keep:
-        rx.save()
+            row.removed_at = now
+            row.save(update_fields=["removed_at"])
+    for row in keep:
+        row.save()
+
+
+def _replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
+    _replace_rows(
+        plan,
+        items,
+        related="massage_components",
+        model=MassageComponent,
+        fields=MASSAGE_FIELDS,
+        label="Massage component",
+        not_found="no such component on this plan.",
+        text_fields=("notes", "precaution_override"),
+    )
+
+
+def _replace_prescriptions(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
+    _replace_rows(
+        plan,
+        items,
+        related="exercise_prescriptions",
+        model=ExercisePrescription,
+        fields=PRESCRIPTION_FIELDS,
+        label="Exercise",
+        not_found="no such prescription on this plan.",
+        text_fields=("notes",),
+        resolvers={"exercise": _library_exercise},
+    )
 
 
 def _check_plan_fields(data: dict[str, Any]) -> None:
