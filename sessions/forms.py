@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from clinic.clinical import MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
+from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from clinic.forms import DateInput, DateTimeInput, IdField
 from clinic.roles import Role
 from plans.models import ExercisePrescription, TreatmentPlan
@@ -91,6 +91,16 @@ class SeriesForm(_BookingForm):
     ]
 
 
+def note_field(label: str) -> forms.CharField:
+    """An optional free-text note (R1's 5,000-character limit)."""
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        label=label,
+    )
+
+
 def pain_field(label: str, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=PAIN_CHOICES,
@@ -118,37 +128,12 @@ class CompleteForm(forms.Form):
             attrs={"type": "range", "min": "0", "max": "10", "step": "0.1", "class": "form-range"}
         ),
     )
-    subjective = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-        label="S - Subjective (what the patient reports)",
-    )
-    objective = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-        label="O - Objective (what you observed, measured)",
-    )
-    assessment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-        label="A - Assessment",
-    )
-    plan_note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-        label="P - Plan (next steps)",
-    )
+    subjective = note_field("S - Subjective (what the patient reports)")
+    objective = note_field("O - Objective (what you observed, measured)")
+    assessment = note_field("A - Assessment")
+    plan_note = note_field("P - Plan (next steps)")
     adverse_event = forms.BooleanField(required=False, label="Adverse event during the session")
-    adverse_event_note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-        label="What happened and what was done",
-    )
+    adverse_event_note = note_field("What happened and what was done")
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,12 +190,14 @@ class CompleteForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=5000, label="Reason for cancelling")
+    reason = forms.CharField(max_length=FREE_TEXT_MAX_LENGTH, label="Reason for cancelling")
 
 
 class AmendForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label="Why is this corrected?"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=FREE_TEXT_MAX_LENGTH,
+        label="Why is this corrected?",
     )
     pain_before = pain_field("Pain before")
     pain_after_massage = pain_field("Pain after the massage", required=False)
