@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from clinic.clinical import MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
+from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from plans.models import ExercisePrescription, TreatmentPlan
 from sessions.models import (
     ExercisePerformed,
@@ -14,6 +14,11 @@ from sessions.models import (
 )
 
 User = get_user_model()
+
+
+def note_field() -> serializers.CharField:
+    """An optional free-text note (R1's 5,000-character limit)."""
+    return serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
 
 def pain_field(**kwargs) -> serializers.IntegerField:
@@ -148,33 +153,33 @@ class SessionCompleteSerializer(serializers.Serializer):
     pain_after_massage = pain_field(required=False, allow_null=True)
     pain_after = pain_field()
     mobility_score = mobility_field()
-    subjective = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    objective = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    assessment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    plan_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    subjective = note_field()
+    objective = note_field()
+    assessment = note_field()
+    plan_note = note_field()
+    notes = note_field()
     exercises_performed = PerformedInputSerializer(many=True, required=False)
     adverse_event = serializers.BooleanField(default=False)
-    adverse_event_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    adverse_event_note = note_field()
 
 
 class SessionCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class SessionAmendSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
     pain_before = pain_field(required=False)
     pain_after_massage = pain_field(required=False, allow_null=True)
     pain_after = pain_field(required=False)
     mobility_score = mobility_field(required=False)
-    subjective = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    objective = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    assessment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    plan_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    subjective = note_field()
+    objective = note_field()
+    assessment = note_field()
+    plan_note = note_field()
+    notes = note_field()
     adverse_event = serializers.BooleanField(required=False)
-    adverse_event_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    adverse_event_note = note_field()
 
 
 class SkippedSerializer(serializers.Serializer):
