@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MAX_AGE_YEARS, NAME_MAX_LENGTH
+from clinic.history import HistoricalRecords
 
 
 class NeuropathyCause(models.TextChoices):
@@ -183,6 +183,9 @@ class Patient(models.Model):
 
     @property
     def restrictions(self) -> str:
+        annotated = getattr(self, "annotated_restrictions", None)
+        if annotated is not None:
+            return annotated
         latest = self.latest_consultation
         if latest and latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS:
             return latest.restrictions

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, NAME_MAX_LENGTH
+from clinic.history import HistoricalRecords
 from patients.models import NeuropathyCause, Patient, Severity, Symptom
 
 

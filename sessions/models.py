@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
+from clinic.history import HistoricalRecords
 from patients.models import Patient
 from plans.models import ExercisePrescription, TreatmentPlan
 
