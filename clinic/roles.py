@@ -20,17 +20,24 @@ ROLE_NAMES = frozenset(Role.values)
 def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     """The user's clinic role, or None (anonymous, inactive or no role group).
 
-    Cached on the user object: one query per request at most.
+    Cached on the user object: one query per request at most, none when the
+    API's token authentication already read it (`remember_role`). A user
+    should hold one role group; if several, the alphabetically first wins,
+    the same choice the token query makes.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     cached = getattr(user, "_clinic_role", False)
     if cached is not False:
         return cached
-    names = [g.name for g in user.groups.all() if g.name in ROLE_NAMES]
-    role = names[0] if names else None
-    user._clinic_role = role
-    return role
+    names = sorted(g.name for g in user.groups.all() if g.name in ROLE_NAMES)
+    return remember_role(user, names[0] if names else None)
+
+
+def remember_role(user, role: str | None) -> str | None:
+    """Cache `role` (read elsewhere, e.g. with the API token) where role_of looks."""
+    user._clinic_role = role if role in ROLE_NAMES else None
+    return user._clinic_role
 
 
 def is_manager(user) -> bool:
