@@ -73,7 +73,7 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
         if object_type == "patient" and status < 400:
             patient_id = object_id  # the view just found it
         else:
-            patient_id = patient_id_of(object_type, object_id)
+            patient_id = patient_id_of(object_type, object_id, request=request)
             if patient_id is None and object_type != "report" and status >= 400:
                 return None  # no such record: nobody's data was at stake
     elif method in SAFE_METHODS and object_type != "report":

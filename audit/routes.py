@@ -99,10 +99,24 @@ def _as_int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def patient_id_of(object_type: str, object_id: int | None) -> int | None:
+def note_patient(request, object_type: str, object_id: int, patient_id: int) -> None:
+    """A view tells the audit whose record it just read: the middleware needs no lookup.
+
+    `request` is Django's request or DRF's (whose attributes it does not pass
+    on when set). Only used for the record the route addresses (same type and
+    id); anything else is looked up as usual.
+    """
+    http_request = getattr(request, "_request", request)
+    http_request.audit_noted = (object_type, object_id, patient_id)
+
+
+def patient_id_of(object_type: str, object_id: int | None, *, request=None) -> int | None:
     """The patient a record belongs to, or None when the record does not exist."""
     if object_id is None:
         return None
+    noted = getattr(request, "audit_noted", None)
+    if noted is not None and noted[:2] == (object_type, object_id):
+        return noted[2]
     model = _model_for(object_type)
     if model is None:
         return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    DateField,
     F,
     OuterRef,
     Q,
@@ -15,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +26,7 @@ from clinic.roles import Role, role_of
 from patients.models import (
     CLEARED_STATUSES,
     Consultation,
+    ConsultationOutcome,
     ConsultationStatus,
     Patient,
     Reminder,
@@ -41,6 +45,71 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     if role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST):
         return Patient.objects.filter(Q(massage_therapist=user) | Q(physical_therapist=user))
     return Patient.objects.none()
+
+
+def is_visible_to(user, patient: Patient) -> bool:
+    """R3 for one patient already in hand: the same rule as `patients_visible_to`.
+
+    For a write path that has just read (and locked) a row with its patient:
+    checking the rule on the row is cheaper than building the visibility
+    subquery into the read. Tests check the two forms agree for every role.
+    """
+    role = role_of(user)
+    if role == Role.CLINIC_MANAGER:
+        return True
+    if role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST):
+        return user.pk in (patient.massage_therapist_id, patient.physical_therapist_id)
+    return False
+
+
+LATEST_CONSULTATION_FIELDS = {
+    "outcome": CharField(),
+    "valid_until": DateField(),
+    "restrictions": CharField(),
+}
+
+
+def latest_consultation_columns(patient_id_column: str) -> dict[str, RawSQL]:
+    """The latest consultation's outcome, valid_until and restrictions, as annotations.
+
+    For a query over rows carrying a patient id (`patient_id_column`, a
+    quoted, table-qualified column): one correlated lookup each on the
+    (patient, -consulted_on, -id) index. Plain SQL rather than `Subquery`,
+    because resolving and compiling three ORM subqueries costs more than the
+    query they save (this is on the session-completion path). Pass the
+    values to `set_consultation_status`; NULLs mean no consultation.
+    """
+    # Identifiers only (model _meta and the caller's column), no values: nothing to inject.
+    table = connection.ops.quote_name(Consultation._meta.db_table)
+    return {
+        f"latest_consultation_{name}": RawSQL(  # noqa: S611 - identifiers only, see above
+            f"SELECT c.{connection.ops.quote_name(name)} FROM {table} c "  # noqa: S608
+            f"WHERE c.patient_id = {patient_id_column} "
+            "ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1",
+            (),
+            output_field=field,
+        )
+        for name, field in LATEST_CONSULTATION_FIELDS.items()
+    }
+
+
+def set_consultation_status(patient: Patient, *, outcome, valid_until, restrictions) -> None:
+    """Give `patient` its R4 status and restrictions from its latest consultation's columns.
+
+    What `Patient.consultation_status` and `.restrictions` then read, without
+    a query (see `latest_consultation_columns`).
+    """
+    latest = (
+        None
+        if outcome is None
+        else Consultation(outcome=outcome, valid_until=valid_until, restrictions=restrictions)
+    )
+    patient.annotated_consultation_status = Consultation.status_of(latest)
+    patient.annotated_restrictions = (
+        latest.restrictions
+        if latest and latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS
+        else ""
+    )
 
 
 def with_consultation_status(qs: QuerySet[Patient]) -> QuerySet[Patient]:

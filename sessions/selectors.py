@@ -85,19 +85,6 @@ def session_get(*, user, pk) -> TherapySession:
         raise Http404("No such session.") from exc
 
 
-def session_get_for_write(*, user, pk) -> TherapySession:
-    """One visible session, its own row only, or Http404 (R3).
-
-    For the write verbs of the API: enough to check who may act (the
-    therapists' ids) before the service locks and re-reads the row. Planning
-    the joins of `session_get` costs more than the whole write.
-    """
-    try:
-        return sessions_visible_to(user).get(pk=pk)
-    except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such session.") from exc
-
-
 def session_detail_after_write(session: TherapySession) -> TherapySession:
     """Load what the detail serializer reads that a write did not already load.
 

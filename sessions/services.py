@@ -10,6 +10,7 @@ the caller never reaches these functions: views resolve it through
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,15 +18,22 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.roles import Role, require_role, role_of
 from clinic.selectors import display_name
 from patients.models import Patient, ReminderKind
-from patients.selectors import clearance_check
+from patients.selectors import (
+    clearance_check,
+    is_visible_to,
+    latest_consultation_columns,
+    set_consultation_status,
+)
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
 from sessions.models import (
     BLOCKING_STATUSES,
@@ -397,24 +405,103 @@ def _lock_session(session: TherapySession) -> TherapySession:
     return locked
 
 
-def _lock_for_completion(session: TherapySession) -> TherapySession:
-    """`_lock_session` with the patient joined and their latest consultation loaded.
+@functools.cache
+def _completion_columns() -> dict:
+    """What completing a session reads besides its row and patient, as annotations.
 
-    The R5 gate reads the patient's consultation status and restrictions;
-    both come from the one consultation fetched here (set as the patient's
-    `consultations` prefetch, which `Patient.latest_consultation` reads), so
-    the gate costs one indexed query instead of one per property.
+    The latest consultation's columns (R5, see
+    `patients.selectors.latest_consultation_columns`) and how many
+    prescriptions the session covers (no second query when none: every
+    massage session, most others).
+    """
+    quote = connection.ops.quote_name
+    sessions = quote(TherapySession._meta.db_table)
+    through = quote(TherapySession.covered_prescriptions.through._meta.db_table)
+    return {
+        **latest_consultation_columns(f"{sessions}.{quote('patient_id')}"),
+        "covered_count": RawSQL(  # noqa: S611 - identifiers from model _meta only
+            f"SELECT COUNT(*) FROM {through} t WHERE t.therapysession_id = {sessions}.id",  # noqa: S608
+            (),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def _locked_for_completion(pk) -> TherapySession:
+    """The session `pk`, locked (only its row), with everything completing it reads.
+
+    One statement: the row FOR UPDATE, its patient joined, the patient's
+    latest consultation (for the R5 gate, set on the patient where
+    `consultation_status` and `restrictions` read it) and the number of
+    covered prescriptions.
     """
     locked = (
         TherapySession.objects.select_for_update(of=("self",))
         .select_related("patient")
-        .get(pk=session.pk)
+        .annotate(**_completion_columns())
+        .get(pk=pk)
     )
-    session.status = locked.status
-    patient = locked.patient
-    latest = patient.consultations.order_by("-consulted_on", "-id").first()
-    _cache_related(patient, "consultations", [latest] if latest else [])
+    set_consultation_status(
+        locked.patient,
+        outcome=locked.latest_consultation_outcome,
+        valid_until=locked.latest_consultation_valid_until,
+        restrictions=locked.latest_consultation_restrictions,
+    )
     return locked
+
+
+def lock_for_completion(*, user, pk) -> TherapySession:
+    """The session `pk` if `user` may see it (R3; else Http404), locked for completing it.
+
+    For a caller that checks the request (who may complete it, the input)
+    between the lookup and `session_complete`: call it inside
+    `transaction.atomic()` and pass the result to `session_complete` in the
+    same transaction, which then neither reads the row again nor opens a
+    savepoint of its own (the caller's transaction is the unit: a refusal
+    rolls it back). R3 is checked on the row read (`is_visible_to`, the
+    same rule as `patients_visible_to`); a hidden session's lock goes with
+    the rollback of the 404.
+    """
+    try:
+        locked = _locked_for_completion(pk)
+    except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such session.") from exc
+    if not is_visible_to(user, locked.patient):
+        raise Http404("No such session.")
+    locked._locked_for_completion = True
+    return locked
+
+
+def _lock_for_completion(session: TherapySession) -> TherapySession:
+    """`_lock_session` with what completing the session reads (`_locked_for_completion`)."""
+    if getattr(session, "_locked_for_completion", False) and connection.in_atomic_block:
+        return session  # locked by lock_for_completion in this transaction
+    locked = _locked_for_completion(session.pk)
+    session.status = locked.status
+    return locked
+
+
+def _covered_rows(session: TherapySession) -> list:
+    """The session's covered-prescription links (through rows), each with its prescription.
+
+    Read once: the completion checks exercises against them, the response
+    lists them, and the history's m2m snapshot reuses them
+    (`clinic.history.HistoricalRecords`). No query when the locking read
+    counted none; otherwise one query: the links with their prescriptions
+    and exercises (named in messages and the response).
+    """
+    if getattr(session, "covered_count", None) == 0:
+        return []
+    through = TherapySession.covered_prescriptions.through
+    rows = sorted(
+        through.objects.filter(therapysession=session).select_related(
+            "exerciseprescription__exercise"
+        ),
+        key=lambda row: (row.exerciseprescription.position, row.exerciseprescription_id),
+    )
+    for row in rows:
+        row.therapysession = session
+    return rows
 
 
 def _cache_related(instance, name: str, objects: list) -> None:
@@ -506,7 +593,6 @@ def _notify_adverse_event(session: TherapySession, *, author) -> None:
     )
 
 
-@transaction.atomic
 def session_complete(
     *,
     user,
@@ -532,94 +618,103 @@ def session_complete(
     A second completion is refused (400 on `status`): corrections are amendments.
     """
     require_session_therapist(user, session, "complete")
-    locked = _lock_for_completion(session)
-    _require_scheduled(locked)
-    now = timezone.now()
-    if now < locked.scheduled_start:
-        raise ValidationError(
-            {
-                "scheduled_start": "A session cannot be completed before its scheduled start "
-                f"({_fmt(locked.scheduled_start)})."
-            }
-        )
-    gate = clearance_check(locked.patient)
-    if not gate.allowed:
-        raise ValidationError({"consultation_status": gate.reason})
-
-    locked.pain_before = pain_before
-    locked.pain_after_massage = pain_after_massage
-    locked.pain_after = pain_after
-    locked.mobility_score = None if mobility_score in (None, "") else Decimal(str(mobility_score))
-    locked.subjective, locked.objective = subjective or "", objective or ""
-    locked.assessment, locked.plan_note = assessment or "", plan_note or ""
-    locked.notes = notes or ""
-    locked.adverse_event = bool(adverse_event)
-    locked.adverse_event_note = adverse_event_note or ""
-    errors: dict[str, list[str]] = {}
-    _validate_scores(locked, errors)
-
-    performed = list(exercises_performed or [])
-    rows = []
-    # The covered prescriptions (with their exercises: error messages and the
-    # response name them), read once and kept on the returned instance.
-    covered_qs = locked.covered_prescriptions.select_related("exercise")
-    covered = {rx.pk: rx for rx in covered_qs}
-    if performed:
-        if locked.kind == SessionKind.MASSAGE:
-            errors.setdefault("exercises_performed", []).append(
-                "A massage session has no exercises."
+    # A row locked by the caller (lock_for_completion) is in the caller's
+    # transaction; otherwise this is its own transaction.
+    owned = getattr(session, "_locked_for_completion", False) and connection.in_atomic_block
+    with transaction.atomic(savepoint=not owned):
+        locked = _lock_for_completion(session)
+        _require_scheduled(locked)
+        now = timezone.now()
+        if now < locked.scheduled_start:
+            raise ValidationError(
+                {
+                    "scheduled_start": "A session cannot be completed before its scheduled start "
+                    f"({_fmt(locked.scheduled_start)})."
+                }
             )
-        else:
-            seen = set()
-            for item in performed:
-                rx = item.get("prescription")
-                rx_pk = getattr(rx, "pk", rx)
-                if rx_pk not in covered or rx_pk in seen:
-                    errors.setdefault("exercises_performed", []).append(
-                        f"Exercise prescription {rx_pk} is not covered by this session "
-                        "(or is listed twice)."
-                    )
-                    continue
-                seen.add(rx_pk)
-                row = ExercisePerformed(
-                    session=locked,
-                    prescription=covered[rx_pk],
-                    sets_done=item.get("sets_done"),
-                    reps_done=item.get("reps_done"),
-                    tolerance=item.get("tolerance") or "good",
-                )
-                try:
-                    # The prescription was just checked to be covered; one row per
-                    # prescription is checked above (`seen`) and by the database.
-                    row.full_clean(
-                        exclude=["session", "prescription"],
-                        validate_unique=False,
-                        validate_constraints=False,
-                    )
-                except ValidationError as exc:
-                    for name, messages in exc.message_dict.items():
-                        errors.setdefault("exercises_performed", []).extend(
-                            f"{covered[rx_pk].exercise}: {name}: {m}" for m in messages
-                        )
-                rows.append(row)
+        gate = clearance_check(locked.patient)
+        if not gate.allowed:
+            raise ValidationError({"consultation_status": gate.reason})
 
-    locked.status = SessionStatus.COMPLETED
-    locked.completed_at = now
-    locked.completed_by = user
-    locked.status_changed_at = now
-    locked.status_changed_by = user
-    _full_clean(locked, errors)
-    locked.save(update_fields=COMPLETION_FIELDS)
-    ExercisePerformed.objects.bulk_create(rows)
-    # The returned instance carries its related records, so the caller can
-    # render the detail without reading them again. A session only becomes
-    # amendable once completed, so a completion has no amendments yet.
-    _cache_related(locked, "covered_prescriptions", list(covered.values()))
-    _cache_related(locked, "exercises_performed", rows)
-    _cache_related(locked, "amendments", [])
-    if locked.adverse_event:
-        _notify_adverse_event(locked, author=user)
-    return locked
+        locked.pain_before = pain_before
+        locked.pain_after_massage = pain_after_massage
+        locked.pain_after = pain_after
+        locked.mobility_score = (
+            None if mobility_score in (None, "") else Decimal(str(mobility_score))
+        )
+        locked.subjective, locked.objective = subjective or "", objective or ""
+        locked.assessment, locked.plan_note = assessment or "", plan_note or ""
+        locked.notes = notes or ""
+        locked.adverse_event = bool(adverse_event)
+        locked.adverse_event_note = adverse_event_note or ""
+        errors: dict[str, list[str]] = {}
+        _validate_scores(locked, errors)
+
+        performed = list(exercises_performed or [])
+        rows = []
+        # The covered prescriptions (with their exercises: error messages and the
+        # response name them), read once and kept on the returned instance.
+        covered_rows = _covered_rows(locked)
+        covered = {row.exerciseprescription_id: row.exerciseprescription for row in covered_rows}
+        if performed:
+            if locked.kind == SessionKind.MASSAGE:
+                errors.setdefault("exercises_performed", []).append(
+                    "A massage session has no exercises."
+                )
+            else:
+                seen = set()
+                for item in performed:
+                    rx = item.get("prescription")
+                    rx_pk = getattr(rx, "pk", rx)
+                    if rx_pk not in covered or rx_pk in seen:
+                        errors.setdefault("exercises_performed", []).append(
+                            f"Exercise prescription {rx_pk} is not covered by this session "
+                            "(or is listed twice)."
+                        )
+                        continue
+                    seen.add(rx_pk)
+                    row = ExercisePerformed(
+                        session=locked,
+                        prescription=covered[rx_pk],
+                        sets_done=item.get("sets_done"),
+                        reps_done=item.get("reps_done"),
+                        tolerance=item.get("tolerance") or "good",
+                    )
+                    try:
+                        # The prescription was just checked to be covered; one row per
+                        # prescription is checked above (`seen`) and by the database.
+                        row.full_clean(
+                            exclude=["session", "prescription"],
+                            validate_unique=False,
+                            validate_constraints=False,
+                        )
+                    except ValidationError as exc:
+                        for name, messages in exc.message_dict.items():
+                            errors.setdefault("exercises_performed", []).extend(
+                                f"{covered[rx_pk].exercise}: {name}: {m}" for m in messages
+                            )
+                    rows.append(row)
+
+        locked.status = SessionStatus.COMPLETED
+        locked.completed_at = now
+        locked.completed_by = user
+        locked.status_changed_at = now
+        locked.status_changed_by = user
+        _full_clean(locked, errors)
+        locked._history_m2m_rows = {"covered_prescriptions": covered_rows}
+        locked.save(update_fields=COMPLETION_FIELDS)
+        del locked._history_m2m_rows
+        locked._locked_for_completion = False
+        ExercisePerformed.objects.bulk_create(rows)
+        # The returned instance carries its related records, so the caller can
+        # render the detail without reading them again. A session only becomes
+        # amendable once completed, so a completion has no amendments yet.
+        _cache_related(locked, "covered_prescriptions", list(covered.values()))
+        _cache_related(locked, "exercises_performed", rows)
+        _cache_related(locked, "amendments", [])
+        if locked.adverse_event:
+            _notify_adverse_event(locked, author=user)
+        return locked
 
 
 def require_may_change_status(user, session: TherapySession, what: str) -> None:

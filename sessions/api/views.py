@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.routes import note_patient
 from clinic.forms import IdField
 from clinic.roles import require_role
 from patients.selectors import patients_visible_to
@@ -130,15 +132,18 @@ class SessionViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """R11: log scores and notes. Once; a second attempt is 400 on `status`."""
-        # The session's own row (404 if hidden); the service locks and re-reads it.
-        session = selectors.session_get_for_write(user=request.user, pk=pk)
-        # Wrong role or not this session's therapist: 403 whatever the body says.
-        services.require_session_therapist(request.user, session, "complete")
-        serializer = SessionCompleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        session = services.session_complete(
-            user=request.user, session=session, **serializer.validated_data
-        )
+        with transaction.atomic():
+            # One statement: the visible session (404 if hidden), locked, with its
+            # patient and their consultation status (R5). The service takes it as is.
+            session = services.lock_for_completion(user=request.user, pk=pk)
+            note_patient(request, "session", session.pk, session.patient_id)
+            # Wrong role or not this session's therapist: 403 whatever the body says.
+            services.require_session_therapist(request.user, session, "complete")
+            serializer = SessionCompleteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            session = services.session_complete(
+                user=request.user, session=session, **serializer.validated_data
+            )
         # The instance just written, as the detail (same shape as GET), without
         # re-reading it through the many-table join of `session_get`.
         fresh = selectors.session_detail_after_write(session)

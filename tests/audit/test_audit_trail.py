@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.sites import site
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AppendOnlyError, AuditAction, AuditEvent
+from audit.routes import note_patient, patient_id_of
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +212,38 @@ def test_admin_is_read_only(manager):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_a_view_that_read_the_record_tells_the_audit_its_patient(
+    api_client_for, massage_therapist, patient
+):
+    """The completion view notes the session's patient: the event has it, with no lookup."""
+    session = factories.TherapySessionFactory(
+        plan=factories.ActivePlanFactory(patient=patient),
+        scheduled_start=timezone.now() - dt.timedelta(hours=1),
+    )
+    client = api_client_for(massage_therapist)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            f"/api/v1/sessions/{session.pk}/complete/",
+            {"pain_before": 6, "pain_after": 3, "mobility_score": 5},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.object_type, event.object_id) == ("update", "session", session.pk)
+    assert event.patient_id == patient.pk
+    lookups = [q["sql"] for q in ctx.captured_queries if 'AS "patient_id"' in q["sql"]]
+    assert lookups == []
+
+
+def test_a_note_about_another_record_is_not_used(patient):
+    """Only the record the route addresses: anything else is looked up."""
+    session = factories.TherapySessionFactory(plan=factories.ActivePlanFactory(patient=patient))
+    request = RequestFactory().get("/")
+    note_patient(request, "session", session.pk + 1000, 12345)
+    assert patient_id_of("session", session.pk, request=request) == patient.pk
+    note_patient(request, "plan", session.pk, 12345)
+    assert patient_id_of("session", session.pk, request=request) == patient.pk
+    note_patient(request, "session", session.pk, patient.pk)
+    assert patient_id_of("session", session.pk, request=request) == patient.pk

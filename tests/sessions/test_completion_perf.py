@@ -32,6 +32,8 @@ def _combined_with_exercises(plan):
         scheduled_start=at(-1, 10),
         physical_therapist=plan.patient.physical_therapist,
     )
+    for position in (5, 6):
+        factories.ExercisePrescriptionFactory(plan=plan, position=position)
     prescriptions = list(plan.exercise_prescriptions.all())
     session.covered_prescriptions.set(prescriptions)
     return session, prescriptions
@@ -90,11 +92,15 @@ def test_completion_statement_count_is_small_and_fixed(
 ):
     massage = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
     n_massage, sqls = _count(api_client_for(massage_therapist), massage, **SCORES)
-    # auth (token, groups), the session's row, the locked row with its patient, the
-    # latest consultation, covered prescriptions, UPDATE, history (row + m2m),
-    # audit (2), and the savepoint pair of the service inside the test transaction.
-    assert n_massage <= 14, "\n".join(sqls)
-    assert sum("patients_consultation" in s for s in sqls) == 1
+    # The token with the role; the savepoint of the view's transaction (inside
+    # the test's); ONE read: the locked row with its patient, latest
+    # consultation and covered count; UPDATE; history INSERT; the savepoint's
+    # release; the audit INSERT. No m2m snapshot query (nothing covered).
+    assert n_massage <= 7, "\n".join(sqls)
+    reads = [s for s in sqls if s.startswith("SELECT")]
+    assert len(reads) == 2, "\n".join(reads)  # token, then the locked session
+    assert "FOR UPDATE" in reads[1] or connection.vendor == "sqlite"
+    assert "patients_consultation" in reads[1]
     # No foreign-key existence checks nor check-constraint queries in savepoints.
     assert not any('AS "_check"' in s for s in sqls)
     assert not any(s.startswith('SELECT 1 AS "a"') for s in sqls)
@@ -111,9 +117,30 @@ def test_completion_statement_count_is_small_and_fixed(
         pain_after_massage=5,
         exercises_performed=performed,
     )
-    # Exercises add their bulk insert and the covered prescriptions' history rows,
-    # not a statement per exercise.
-    assert n_combined <= n_massage + 2, "\n".join(sqls)
+    # Covered prescriptions add one read (links with prescriptions and exercises)
+    # and two bulk inserts (their history rows, the exercises performed), not a
+    # statement per exercise.
+    assert len(prescriptions) >= 2
+    assert n_combined <= n_massage + 3, "\n".join(sqls)
+
+
+def test_completion_keeps_the_covered_prescriptions_in_its_history_row(
+    api_client_for, physical_therapist, plan
+):
+    session, prescriptions = _combined_with_exercises(plan)
+    response = complete(api_client_for(physical_therapist), session, **SCORES, pain_after_massage=5)
+    assert response.status_code == 200, response.json()
+    latest = session.history.first()
+    assert latest.status == "completed"
+    assert sorted(
+        latest.covered_prescriptions.values_list("exerciseprescription_id", flat=True)
+    ) == (sorted(rx.id for rx in prescriptions))
+    through_ids = set(
+        TherapySession.covered_prescriptions.through.objects.filter(
+            therapysession=session
+        ).values_list("id", flat=True)
+    )
+    assert set(latest.covered_prescriptions.values_list("id", flat=True)) == through_ids
 
 
 def test_completion_writes_only_its_columns_and_keeps_history(
@@ -136,3 +163,13 @@ def test_database_check_constraints_still_guard_scores(plan):
     session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
     with pytest.raises(IntegrityError), transaction.atomic():
         TherapySession.objects.filter(pk=session.pk).update(pain_before=11)
+
+
+def test_history_manager_class_is_built_once_and_works(plan):
+    """clinic.history caches the `history` manager class simple-history builds per access."""
+    session = factories.TherapySessionFactory(plan=plan)
+    assert type(session.history) is type(session.history)
+    assert type(TherapySession.history) is type(session.history)
+    assert session.history.count() == 1
+    assert TherapySession.history.filter(id=session.pk).count() == 1
+    assert session.history.first().instance.pk == session.pk
