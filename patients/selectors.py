@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    DateField,
     F,
     OuterRef,
     Q,
@@ -17,7 +15,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -62,34 +59,21 @@ def is_visible_to(user, patient: Patient) -> bool:
     return False
 
 
-LATEST_CONSULTATION_FIELDS = {
-    "outcome": CharField(),
-    "valid_until": DateField(),
-    "restrictions": CharField(),
-}
-
-
-def latest_consultation_columns(patient_id_column: str) -> dict[str, RawSQL]:
+def latest_consultation_columns(patient_ref: str) -> dict[str, Subquery]:
     """The latest consultation's outcome, valid_until and restrictions, as annotations.
 
-    For a query over rows carrying a patient id (`patient_id_column`, a
-    quoted, table-qualified column): one correlated lookup each on the
-    (patient, -consulted_on, -id) index. Plain SQL rather than `Subquery`,
-    because resolving and compiling three ORM subqueries costs more than the
-    query they save (this is on the session-completion path). Pass the
+    For a query over rows that carry a patient (`patient_ref`, e.g.
+    "patient_id" on sessions): one correlated lookup each on the
+    (patient, -consulted_on, -id) index, with no date in the SQL, so a
+    query using them can be compiled once (`clinic.prepared`). Pass the
     values to `set_consultation_status`; NULLs mean no consultation.
     """
-    # Identifiers only (model _meta and the caller's column), no values: nothing to inject.
-    table = connection.ops.quote_name(Consultation._meta.db_table)
+    latest = Consultation.objects.filter(patient=OuterRef(patient_ref)).order_by(
+        "-consulted_on", "-id"
+    )
     return {
-        f"latest_consultation_{name}": RawSQL(  # noqa: S611 - identifiers only, see above
-            f"SELECT c.{connection.ops.quote_name(name)} FROM {table} c "  # noqa: S608
-            f"WHERE c.patient_id = {patient_id_column} "
-            "ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1",
-            (),
-            output_field=field,
-        )
-        for name, field in LATEST_CONSULTATION_FIELDS.items()
+        f"latest_consultation_{name}": Subquery(latest.values(name)[:1])
+        for name in ("outcome", "valid_until", "restrictions")
     }
 
 
@@ -97,7 +81,8 @@ def set_consultation_status(patient: Patient, *, outcome, valid_until, restricti
     """Give `patient` its R4 status and restrictions from its latest consultation's columns.
 
     What `Patient.consultation_status` and `.restrictions` then read, without
-    a query (see `latest_consultation_columns`).
+    a query (see `latest_consultation_columns`). The R4 rule itself is
+    `Consultation.status_of`, applied to the latest consultation's values.
     """
     latest = (
         None

@@ -10,7 +10,6 @@ the caller never reaches these functions: views resolve it through
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,12 +18,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import IntegerField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from clinic.prepared import PreparedGet
 from clinic.roles import Role, require_role, role_of
 from clinic.selectors import display_name
 from patients.models import Patient, ReminderKind
@@ -405,26 +404,29 @@ def _lock_session(session: TherapySession) -> TherapySession:
     return locked
 
 
-@functools.cache
-def _completion_columns() -> dict:
-    """What completing a session reads besides its row and patient, as annotations.
+def _for_completion() -> QuerySet[TherapySession]:
+    """Sessions locked (their own row only) with what completing one reads.
 
-    The latest consultation's columns (R5, see
-    `patients.selectors.latest_consultation_columns`) and how many
-    prescriptions the session covers (no second query when none: every
+    The patient, the patient's latest consultation (R5) and whether the
+    session covers any prescriptions (no second read when not: every
     massage session, most others).
     """
-    quote = connection.ops.quote_name
-    sessions = quote(TherapySession._meta.db_table)
-    through = quote(TherapySession.covered_prescriptions.through._meta.db_table)
-    return {
-        **latest_consultation_columns(f"{sessions}.{quote('patient_id')}"),
-        "covered_count": RawSQL(  # noqa: S611 - identifiers from model _meta only
-            f"SELECT COUNT(*) FROM {through} t WHERE t.therapysession_id = {sessions}.id",  # noqa: S608
-            (),
-            output_field=IntegerField(),
-        ),
-    }
+    covered = TherapySession.covered_prescriptions.through.objects.filter(
+        therapysession=OuterRef("pk")
+    )
+    return (
+        TherapySession.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .annotate(
+            **latest_consultation_columns("patient_id"),
+            has_covered_prescriptions=Exists(covered),
+        )
+    )
+
+
+# Compiled once (clinic.prepared): this read is on every completion, and
+# compiling its 50 columns costs more than running it.
+_COMPLETION_READ = PreparedGet(_for_completion, "pk", int)
 
 
 def _locked_for_completion(pk) -> TherapySession:
@@ -432,15 +434,10 @@ def _locked_for_completion(pk) -> TherapySession:
 
     One statement: the row FOR UPDATE, its patient joined, the patient's
     latest consultation (for the R5 gate, set on the patient where
-    `consultation_status` and `restrictions` read it) and the number of
-    covered prescriptions.
+    `consultation_status` and `restrictions` read it) and whether it covers
+    prescriptions.
     """
-    locked = (
-        TherapySession.objects.select_for_update(of=("self",))
-        .select_related("patient")
-        .annotate(**_completion_columns())
-        .get(pk=pk)
-    )
+    locked = _COMPLETION_READ.get(pk)
     set_consultation_status(
         locked.patient,
         outcome=locked.latest_consultation_outcome,
@@ -490,7 +487,7 @@ def _covered_rows(session: TherapySession) -> list:
     counted none; otherwise one query: the links with their prescriptions
     and exercises (named in messages and the response).
     """
-    if getattr(session, "covered_count", None) == 0:
+    if getattr(session, "has_covered_prescriptions", None) is False:
         return []
     through = TherapySession.covered_prescriptions.through
     rows = sorted(

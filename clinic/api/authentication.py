@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth.models import Group
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from clinic.prepared import PreparedGet
 from clinic.roles import ROLE_NAMES, remember_role
 
 
-@functools.cache
 def _tokens() -> QuerySet[Token]:
-    # Built once: annotate() resolving the subquery costs more than the query.
+    """Tokens with their user and the user's role group name (`clinic_role`)."""
     role = (
         Group.objects.filter(user=OuterRef("user_id"), name__in=ROLE_NAMES)
         .order_by("name")
         .values("name")[:1]
     )
     return Token.objects.select_related("user").annotate(clinic_role=Subquery(role))
+
+
+_TOKENS = PreparedGet(_tokens, "key", str)  # compiled once: this read is on every API request
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -36,7 +37,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         try:
-            token = _tokens().get(key=key)
+            token = _TOKENS.get(key)
         except Token.DoesNotExist as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         if not token.user.is_active:

@@ -41,18 +41,21 @@ def test_locked_row_carries_the_r4_status_and_restrictions_of_the_python_rule():
     assert patients["D"].restrictions == "No deep pressure."
 
 
-def test_locked_row_counts_covered_prescriptions(plan, physical_therapist):
+def test_locked_row_knows_whether_it_covers_prescriptions(plan, physical_therapist):
     session = factories.TherapySessionFactory(
         plan=plan, kind="combined", physical_therapist=physical_therapist
     )
     with transaction.atomic():
         assert (
-            services.lock_for_completion(user=physical_therapist, pk=session.pk).covered_count == 0
+            services.lock_for_completion(
+                user=physical_therapist, pk=session.pk
+            ).has_covered_prescriptions
+            is False
         )
     session.covered_prescriptions.set(plan.exercise_prescriptions.all())
     with transaction.atomic():
         locked = services.lock_for_completion(user=physical_therapist, pk=session.pk)
-    assert locked.covered_count == plan.exercise_prescriptions.count() >= 1
+    assert locked.has_covered_prescriptions is True and plan.exercise_prescriptions.count() >= 1
 
 
 def test_one_statement_and_the_row_is_locked(plan, massage_therapist):
