@@ -74,7 +74,9 @@ class SessionViewSet(
         return selectors.sessions_visible_to(self.request.user).none()
 
     def get_object(self):
-        return selectors.session_get(user=self.request.user, pk=self.kwargs["pk"])
+        session = selectors.session_get(user=self.request.user, pk=self.kwargs["pk"])
+        note_patient(self.request, "session", session.pk, session.patient_id)
+        return session
 
     def _detail(self, session, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.session_get(user=self.request.user, pk=session.pk)
