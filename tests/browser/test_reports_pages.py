@@ -72,3 +72,25 @@ def test_care_team_prints_patient_progress_report(live_server, login, clinic):  
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     page.pdf(path=SHOTS / "reports_patient.pdf")
+
+
+@pytest.mark.parametrize("width", [1000, 1200, 1300, 1400, 1920])
+def test_manager_navbar_fits_at_desktop_widths(live_server, login, width):
+    """The manager has the longest menu; from 992 px (inline menu) nothing may overflow."""
+    manager = factories.ManagerFactory(
+        username="navboss", first_name="Maximiliana", last_name="Montgomery-Smythe"
+    )
+    page = login(manager)
+    page.set_viewport_size({"width": width, "height": 700})
+    page.reload()
+    bar = page.locator("nav .container-xl")
+    overflow = bar.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"navbar overflows by {overflow}px at {width}px"
+    user_menu = page.locator("nav .dropdown-toggle")
+    expect(user_menu).to_be_visible()
+    box = user_menu.bounding_box()
+    assert box["x"] + box["width"] <= width
+    # The full name is there, as a tooltip where the bar is too narrow to show it.
+    assert "Maximiliana Montgomery-Smythe" in (
+        user_menu.inner_text() + (user_menu.get_attribute("title") or "")
+    )
