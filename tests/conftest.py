@@ -99,8 +99,18 @@ def browser_type_launch_args(browser_type_launch_args):
 def login(live_server, page):
     """login(user) logs the browser in through the real login page."""
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     def do_login(user, password: str = factories.TEST_PASSWORD):
-        page.goto(f"{live_server.url}/login/")
+        response = page.goto(f"{live_server.url}/login/")
+        try:
+            page.get_by_label("Username").wait_for()
+        except PlaywrightTimeoutError as exc:  # say what was shown instead of the form
+            status = response.status if response else None
+            raise AssertionError(
+                f"no login form at {page.url} (HTTP {status}, title {page.title()!r}): "
+                f"{page.locator('body').inner_text()[:300]!r}"
+            ) from exc
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()

@@ -101,6 +101,10 @@ def test_audit_page_screenshot(live_server, page, login):
     page = login(world.physical_therapist)
     page.goto(f"{live_server.url}/patients/{world.own['patient'].pk}/")
     page.goto(f"{live_server.url}/patients/{world.other['patient'].pk}/")
+    # The browser asks for /favicon.ico after the page has loaded; that answer
+    # refreshes the session cookie (SESSION_SAVE_EVERY_REQUEST), so let it land
+    # before clearing the cookies, or the therapist stays logged in.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page = login(world.manager)
     page.goto(f"{live_server.url}/patients/{world.own['patient'].pk}/")
