@@ -429,7 +429,7 @@ def _for_completion() -> QuerySet[TherapySession]:
 _COMPLETION_READ = PreparedGet(_for_completion, "pk", int)
 
 
-def _locked_for_completion(pk) -> TherapySession:
+def _read_for_completion(pk) -> TherapySession:
     """The session `pk`, locked (only its row), with everything completing it reads.
 
     One statement: the row FOR UPDATE, its patient joined, the patient's
@@ -460,7 +460,7 @@ def lock_for_completion(*, user, pk) -> TherapySession:
     the rollback of the 404.
     """
     try:
-        locked = _locked_for_completion(pk)
+        locked = _read_for_completion(pk)
     except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such session.") from exc
     if not is_visible_to(user, locked.patient):
@@ -470,10 +470,10 @@ def lock_for_completion(*, user, pk) -> TherapySession:
 
 
 def _lock_for_completion(session: TherapySession) -> TherapySession:
-    """`_lock_session` with what completing the session reads (`_locked_for_completion`)."""
+    """`_lock_session` with what completing the session reads (`_read_for_completion`)."""
     if getattr(session, "_locked_for_completion", False) and connection.in_atomic_block:
         return session  # locked by lock_for_completion in this transaction
-    locked = _locked_for_completion(session.pk)
+    locked = _read_for_completion(session.pk)
     session.status = locked.status
     return locked
 
