@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clinic.prepared import PreparedInsertModel
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
@@ -32,7 +34,7 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AuditEvent(models.Model):
+class AuditEvent(PreparedInsertModel):
     at = models.DateTimeField(default=timezone.now, editable=False)
     # PROTECT on both keys: the log outlives nothing it points at, because
     # neither staff nor patients are ever hard-deleted while they have events.

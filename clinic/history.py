@@ -9,6 +9,8 @@ from simple_history.signals import (
     pre_create_historical_m2m_records,
 )
 
+from clinic.prepared import PreparedInsertModel
+
 
 class HistoryDescriptor(simple_history.HistoryDescriptor):
     """`Model.history`, with its manager class built once.
@@ -40,6 +42,11 @@ class HistoricalRecords(simple_history.HistoricalRecords):
     and that SELECT is skipped; the rows written and the signals sent are the
     same. Without it (any other save) this is simple-history unchanged.
     """
+
+    def __init__(self, *args, bases=(PreparedInsertModel,), **kwargs):
+        # History rows are only ever inserted, one per save of a tracked model:
+        # their INSERT is compiled once (clinic.prepared.PreparedInsertModel).
+        super().__init__(*args, bases=bases, **kwargs)
 
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)

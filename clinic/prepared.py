@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
@@ -126,3 +127,99 @@ class _Compiled:
         for name, position in self.annotation_col_map.items():
             setattr(obj, name, row[position])
         return obj
+
+
+class PreparedInsertModel(models.Model):
+    """For append-only models written on every request: a new row's `save()` is
+    one INSERT whose SQL the ORM compiled once per database.
+
+    The audit trail and the history rows are inserted on every write (and the
+    audit row on every read of a patient's record); `Model.save()` compiles the
+    INSERT each time. Here the first save of a new row builds it with the ORM
+    (`InsertQuery`, the same columns, placeholders and RETURNING as `save()`);
+    later ones prepare each value as `save()` does (`field.pre_save` then
+    `get_db_prep_save`) and run that SQL. Anything else (an update, a row
+    with its primary key set, `update_fields`, an expression as a value, a
+    model with parents) is `Model.save()` unchanged. `pre_save`/`post_save`
+    are not sent for these rows: nothing listens to them, and tests compare
+    the rows both
+    paths write (tests/clinic/test_prepared.py).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, using=None, force_insert=False, **kwargs):
+        # force_insert=True (QuerySet.create) is what this does anyway.
+        plain = not args and not kwargs and force_insert in (False, True)
+        new = self._state.adding and getattr(self, self._meta.pk.attname) is None
+        if not (plain and new) or self._meta.parents or self._meta.pk.has_default():
+            return super().save(*args, using=using, force_insert=force_insert, **kwargs)
+        using = using or router.db_for_write(type(self), instance=self)
+        insert = _INSERTS.get((type(self), using))
+        if insert is None:
+            insert = _INSERTS[(type(self), using)] = _PreparedInsert(type(self), self, using)
+        if not insert.run(self):
+            return super().save(using=using, force_insert=force_insert)
+        return None
+
+
+_INSERTS: dict[tuple[type, str], _PreparedInsert] = {}
+
+
+def prepared_inserts() -> dict:
+    """The compiled INSERTs by (model, database), for tests and diagnostics."""
+    return _INSERTS
+
+
+class _PreparedInsert:
+    def __init__(self, model, template, db: str) -> None:
+        meta = model._meta
+        self.db = db
+        self.fields = [
+            f
+            for f in meta.local_concrete_fields
+            if f is not meta.auto_field and not getattr(f, "generated", False)
+        ]
+        query = InsertQuery(model)
+        query.insert_values(self.fields, [template])
+        compiler = query.get_compiler(using=db)
+        connection = connections[db]
+        self.returning = (
+            list(meta.db_returning_fields)
+            if connection.features.can_return_columns_from_insert
+            else []
+        )
+        compiler.returning_fields = self.returning
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise ValueError("one INSERT statement expected")
+        self.sql, params = statements[0]
+        # Every value must be a plain placeholder: the SQL is then the same for any row.
+        if len(params) != len(self.fields) or self.sql.count("%s") != len(self.fields):
+            raise ValueError("only plain values can be inserted with a prepared INSERT")
+        self.pk = meta.pk
+        self.table, self.pk_column = meta.db_table, meta.pk.column
+
+    def run(self, obj) -> bool:
+        connection = connections[self.db]
+        params = []
+        for field in self.fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                return False  # an expression: Model.save() handles it
+            params.append(field.get_db_prep_save(value, connection=connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            if self.returning:
+                row = cursor.fetchone()
+                for field, value in zip(self.returning, row, strict=True):
+                    for converter in field.get_db_converters(connection):
+                        value = converter(value, field, connection)
+                    setattr(obj, field.attname, value)
+            else:
+                pk = connection.ops.last_insert_id(cursor, self.table, self.pk_column)
+                setattr(obj, self.pk.attname, pk)
+        obj._state.adding = False
+        obj._state.db = self.db
+        return True

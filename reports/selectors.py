@@ -347,56 +347,56 @@ def _consultations(patients: QuerySet[Patient]) -> dict:
     }
 
 
-def _session_counts(sessions: QuerySet[TherapySession]) -> dict:
-    counts = sessions.aggregate(
-        completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
+def _session_figures(sessions: QuerySet[TherapySession]) -> dict:
+    """Session counts and the by-kind table from one pass over the sessions.
+
+    One aggregate with FILTER clauses (counts per status, then per kind of
+    completed session its count and means) instead of a count query and a
+    GROUP BY kind: the window's sessions are read once.
+    """
+    completed = Q(status=SessionStatus.COMPLETED)
+    massage_part = ExpressionWrapper(
+        F("pain_before") - F("pain_after_massage"), output_field=IntegerField()
+    )
+    per_kind = {}
+    for kind in SessionKind:
+        done = completed & Q(kind=kind.value)
+        per_kind[f"{kind.value}__sessions"] = Count("pk", filter=done)
+        per_kind[f"{kind.value}__mean_relief"] = Avg(_relief(), filter=done)
+        per_kind[f"{kind.value}__mean_pain_before"] = Avg("pain_before", filter=done)
+    per_kind["combined__mean_massage_part"] = Avg(
+        massage_part, filter=completed & Q(kind=SessionKind.COMBINED)
+    )
+    row = sessions.aggregate(
+        completed=Count("pk", filter=completed),
         cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
         no_show=Count("pk", filter=Q(status=SessionStatus.NO_SHOW)),
         scheduled=Count("pk", filter=Q(status=SessionStatus.SCHEDULED)),
+        **per_kind,
     )
-    return {
-        "sessions_completed": counts["completed"],
-        "sessions_cancelled": counts["cancelled"],
-        "sessions_no_show": counts["no_show"],
-        "sessions_scheduled": counts["scheduled"],
-        # Of the visits that were due and not called off: completed or missed.
-        "no_show_rate": _pct(counts["no_show"], counts["completed"] + counts["no_show"]),
-    }
-
-
-def _by_session_kind(sessions: QuerySet[TherapySession]) -> list[dict]:
-    rows = {
-        row["kind"]: row
-        for row in sessions.filter(status=COMPLETED)
-        .values("kind")
-        .annotate(
-            sessions=Count("pk"),
-            mean_relief=Avg(_relief()),
-            mean_massage_part=Avg(
-                ExpressionWrapper(
-                    F("pain_before") - F("pain_after_massage"), output_field=IntegerField()
-                )
-            ),
-            mean_pain_before=Avg("pain_before"),
-        )
-        .order_by("kind")
-    }
-    result = []
+    by_kind = []
     for kind in SessionKind:
-        row = rows.get(kind.value, {})
         entry = {
             "kind": kind.value,
             "label": kind.label,
-            "sessions": row.get("sessions", 0),
-            "mean_pain_before": _round(row.get("mean_pain_before")),
-            "mean_immediate_relief": _round(row.get("mean_relief")),
+            "sessions": row[f"{kind.value}__sessions"] or 0,
+            "mean_pain_before": _round(row[f"{kind.value}__mean_pain_before"]),
+            "mean_immediate_relief": _round(row[f"{kind.value}__mean_relief"]),
         }
         if kind == SessionKind.COMBINED:
             # The synergy view: how much of a combined session's relief came
             # from the massage part (pain_before - pain_after_massage).
-            entry["mean_relief_after_massage"] = _round(row.get("mean_massage_part"))
-        result.append(entry)
-    return result
+            entry["mean_relief_after_massage"] = _round(row["combined__mean_massage_part"])
+        by_kind.append(entry)
+    return {
+        "sessions_completed": row["completed"],
+        "sessions_cancelled": row["cancelled"],
+        "sessions_no_show": row["no_show"],
+        "sessions_scheduled": row["scheduled"],
+        # Of the visits that were due and not called off: completed or missed.
+        "no_show_rate": _pct(row["no_show"], row["completed"] + row["no_show"]),
+        "by_session_kind": by_kind,
+    }
 
 
 def _by_cause(groups: dict[str, dict]) -> list[dict]:
@@ -474,15 +474,20 @@ def _by_therapist(
             ),
             column,
         )
+    # Completed sessions by (massage, physical) therapist pair, read once and
+    # added to each side (a combined session counts for both therapists).
+    pairs = list(
+        sessions.filter(status=COMPLETED)
+        .values("massage_therapist", "physical_therapist")
+        .annotate(sessions=Count("pk"), relief_sum=Sum(_relief()), relief_n=Count(_relief()))
+        .order_by("massage_therapist", "physical_therapist")
+    )
+    for column, other in (
+        ("massage_therapist", "physical_therapist"),
+        ("physical_therapist", "massage_therapist"),
+    ):
         add(
-            sessions.filter(status=COMPLETED, **{f"{column}__isnull": False})
-            .values(column)
-            .annotate(
-                sessions=Count("pk"),
-                relief_sum=Sum(_relief()),
-                relief_n=Count(_relief()),
-            )
-            .order_by(column),
+            ({k: v for k, v in pair.items() if k != other} for pair in pairs if pair[column]),
             column,
         )
     result = []
@@ -568,9 +573,11 @@ def clinic_report(
         },
     }
     report.update(_consultations(patients))
-    report.update(_session_counts(sessions))
+    figures = _session_figures(sessions)
+    by_kind = figures.pop("by_session_kind")
+    report.update(figures)
     report["by_cause"] = _by_cause(groups["cause"])
-    report["by_session_kind"] = _by_session_kind(sessions)
+    report["by_session_kind"] = by_kind
     report["by_therapist"] = _by_therapist(patients, sessions, groups, therapist=therapist)
     report["weekly_trend"] = _weekly_trend(sessions)
     return report

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Now
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from clinic.prepared import PreparedGet
+from audit.models import AuditEvent
+from clinic.prepared import PreparedGet, prepared_inserts
 from patients.models import Patient
 from sessions import services
 from sessions.models import TherapySession
@@ -114,3 +116,75 @@ def test_a_marker_that_is_not_found_once_is_an_error(db):
     prepared = PreparedGet(lambda: Patient.objects.filter(pk=-7_349_201_553), "pk", int)
     with pytest.raises(ValueError, match="appear once"):
         prepared.get(1)
+
+
+# --- PreparedInsertModel: audit events and history rows ------------------------
+
+
+def _row(model, pk) -> dict:
+    row = model.objects.filter(pk=pk).values().get()
+    row.pop(model._meta.pk.attname)
+    return row
+
+
+def test_prepared_insert_writes_what_model_save_writes(manager, patient):
+    at = timezone.now()
+    fields = {
+        "at": at,
+        "user": manager,
+        "username": "manager1",
+        "role": "clinic_manager",
+        "action": "view",
+        "patient_id": patient.pk,
+        "object_type": "patient",
+        "object_id": patient.pk,
+        "route": "patients:detail",
+        "method": "GET",
+        "status_code": 200,
+        "ip": "127.0.0.1",
+    }
+    prepared = AuditEvent(**fields)
+    prepared.save()
+    assert prepared.pk is not None
+    assert prepared._state.adding is False and prepared._state.db == "default"
+    plain = AuditEvent(**fields)
+    models.Model.save(plain)  # Django's own save path
+    assert _row(AuditEvent, prepared.pk) == _row(AuditEvent, plain.pk)
+    assert AuditEvent._meta.pk.attname in AuditEvent.objects.filter(pk=prepared.pk).values()[0]
+
+
+def test_queryset_create_uses_it_and_the_compiled_insert_is_reused(manager):
+    first = AuditEvent.objects.create(action="login", user=manager, username="m")
+    compiled = prepared_inserts()[(AuditEvent, "default")]
+    with CaptureQueriesContext(connection) as ctx:
+        second = AuditEvent.objects.create(action="logout", user=manager, username="m")
+    assert prepared_inserts()[(AuditEvent, "default")] is compiled
+    assert [q["sql"][:11] for q in ctx.captured_queries] == ["INSERT INTO"]
+    assert second.pk > first.pk
+    assert AuditEvent.objects.get(pk=second.pk).action == "logout"
+
+
+def test_an_expression_value_falls_back_to_model_save(manager):
+    event = AuditEvent(action="login", user=manager, username="m", at=Now())
+    event.save()
+    assert event.pk is not None
+    assert AuditEvent.objects.get(pk=event.pk).at is not None
+
+
+def test_history_rows_hold_the_saved_values_including_json_and_the_user(physical_therapist):
+    patient = factories.PatientFactory(symptoms=["numbness", "tingling"])
+    patient._history_user = physical_therapist
+    patient.first_name = "Renamed"
+    patient.save()
+    latest = patient.history.first()
+    assert latest.history_id is not None and latest.history_type == "~"
+    assert latest.first_name == "Renamed"
+    assert latest.symptoms == ["numbness", "tingling"]
+    assert latest.history_user_id == physical_therapist.pk
+    stored = type(latest).objects.filter(pk=latest.pk).values("symptoms", "first_name").get()
+    assert stored == {"symptoms": ["numbness", "tingling"], "first_name": "Renamed"}
+    # An edit of a history row (rare, e.g. a data fix) is Model.save, not an insert.
+    latest.history_change_reason = "corrected"
+    latest.save()
+    assert type(latest).objects.get(pk=latest.pk).history_change_reason == "corrected"
+    assert patient.history.count() == 2

@@ -110,3 +110,12 @@ def test_cause_filter_narrows_the_consultation_figures():
     assert narrowed["active_patients"] == 1
     assert narrowed["consultation_compliance_pct"] == 0.0
     assert [o["patient"] for o in narrowed["overdue_consultations"]] == [other.pk]
+
+
+def test_the_report_is_eight_statements_whatever_the_data(clinic):  # noqa: F811
+    """Courses, consultations, one pass for counts and kinds, staff, caseloads (2),
+    one pass for both therapists' sessions, the weekly trend."""
+    with CaptureQueriesContext(connection) as ctx:
+        report = clinic_report()
+    assert len(ctx.captured_queries) == 8, [q["sql"][:80] for q in ctx.captured_queries]
+    assert report["sessions_completed"] == sum(k["sessions"] for k in report["by_session_kind"])
