@@ -565,9 +565,16 @@ COMPLETION_FIELDS = [
 ]
 
 
-def _full_clean(session: TherapySession, errors: dict[str, list[str]]) -> None:
+def _full_clean(
+    session: TherapySession, errors: dict[str, list[str]], *, only: Sequence[str] | None = None
+) -> None:
+    """Model validation merged into `errors`; `only`: the fields being written (the rest
+    is not re-validated: it is unchanged and was validated when written)."""
+    exclude = set(_FK_FIELDS)
+    if only is not None:
+        exclude |= {f.name for f in TherapySession._meta.concrete_fields} - set(only)
     try:
-        session.full_clean(exclude=_FK_FIELDS, validate_constraints=False)
+        session.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
@@ -697,7 +704,7 @@ def session_complete(
         locked.completed_by = user
         locked.status_changed_at = now
         locked.status_changed_by = user
-        _full_clean(locked, errors)
+        _full_clean(locked, errors, only=COMPLETION_FIELDS)
         locked._history_m2m_rows = {"covered_prescriptions": covered_rows}
         locked.save(update_fields=COMPLETION_FIELDS)
         del locked._history_m2m_rows
