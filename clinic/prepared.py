@@ -124,8 +124,8 @@ class _Compiled:
         obj = self.model.from_db(self.db, self.init_list, row[self.model_slice])
         for populator in self.related_populators:
             populator.populate(row, obj)
-        for name, position in self.annotation_col_map.items():
-            setattr(obj, name, row[position])
+        for attribute, position in self.annotation_col_map.items():
+            setattr(obj, attribute, row[position])
         return obj
 
 
@@ -142,8 +142,7 @@ class PreparedInsertModel(models.Model):
     with its primary key set, `update_fields`, an expression as a value, a
     model with parents) is `Model.save()` unchanged. `pre_save`/`post_save`
     are not sent for these rows: nothing listens to them, and tests compare
-    the rows both
-    paths write (tests/clinic/test_prepared.py).
+    the rows both paths write (tests/clinic/test_prepared.py).
     """
 
     class Meta:

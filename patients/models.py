@@ -186,10 +186,7 @@ class Patient(models.Model):
         annotated = getattr(self, "annotated_restrictions", None)
         if annotated is not None:
             return annotated
-        latest = self.latest_consultation
-        if latest and latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS:
-            return latest.restrictions
-        return ""
+        return Consultation.restrictions_of(self.latest_consultation)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -254,6 +251,13 @@ class Consultation(models.Model):
             and self.valid_until is not None
             and self.valid_until < timezone.localdate()
         )
+
+    @staticmethod
+    def restrictions_of(consultation: Consultation | None) -> str:
+        """The restrictions in force from this (latest) consultation, or ""."""
+        if consultation and consultation.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS:
+            return consultation.restrictions
+        return ""
 
     @staticmethod
     def status_of(consultation: Consultation | None) -> str:

@@ -23,7 +23,6 @@ from clinic.roles import Role, role_of
 from patients.models import (
     CLEARED_STATUSES,
     Consultation,
-    ConsultationOutcome,
     ConsultationStatus,
     Patient,
     Reminder,
@@ -81,8 +80,9 @@ def set_consultation_status(patient: Patient, *, outcome, valid_until, restricti
     """Give `patient` its R4 status and restrictions from its latest consultation's columns.
 
     What `Patient.consultation_status` and `.restrictions` then read, without
-    a query (see `latest_consultation_columns`). The R4 rule itself is
-    `Consultation.status_of`, applied to the latest consultation's values.
+    a query (see `latest_consultation_columns`). The rules themselves are
+    `Consultation.status_of` and `.restrictions_of`, applied to the latest
+    consultation's values.
     """
     latest = (
         None
@@ -90,11 +90,7 @@ def set_consultation_status(patient: Patient, *, outcome, valid_until, restricti
         else Consultation(outcome=outcome, valid_until=valid_until, restrictions=restrictions)
     )
     patient.annotated_consultation_status = Consultation.status_of(latest)
-    patient.annotated_restrictions = (
-        latest.restrictions
-        if latest and latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS
-        else ""
-    )
+    patient.annotated_restrictions = Consultation.restrictions_of(latest)
 
 
 def with_consultation_status(qs: QuerySet[Patient]) -> QuerySet[Patient]:

@@ -460,8 +460,8 @@ def lock_for_completion(*, user, pk) -> TherapySession:
     the rollback of the 404.
     """
     try:
-        locked = _read_for_completion(pk)
-    except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
+        locked = _read_for_completion(pk)  # a malformed pk is DoesNotExist too
+    except TherapySession.DoesNotExist as exc:
         raise Http404("No such session.") from exc
     if not is_visible_to(user, locked.patient):
         raise Http404("No such session.")
@@ -469,10 +469,15 @@ def lock_for_completion(*, user, pk) -> TherapySession:
     return locked
 
 
+def _holds_completion_lock(session: TherapySession) -> bool:
+    """Locked by `lock_for_completion` in the caller's (still open) transaction."""
+    return getattr(session, "_locked_for_completion", False) and connection.in_atomic_block
+
+
 def _lock_for_completion(session: TherapySession) -> TherapySession:
     """`_lock_session` with what completing the session reads (`_read_for_completion`)."""
-    if getattr(session, "_locked_for_completion", False) and connection.in_atomic_block:
-        return session  # locked by lock_for_completion in this transaction
+    if _holds_completion_lock(session):
+        return session
     locked = _read_for_completion(session.pk)
     session.status = locked.status
     return locked
@@ -624,8 +629,7 @@ def session_complete(
     require_session_therapist(user, session, "complete")
     # A row locked by the caller (lock_for_completion) is in the caller's
     # transaction; otherwise this is its own transaction.
-    owned = getattr(session, "_locked_for_completion", False) and connection.in_atomic_block
-    with transaction.atomic(savepoint=not owned):
+    with transaction.atomic(savepoint=not _holds_completion_lock(session)):
         locked = _lock_for_completion(session)
         _require_scheduled(locked)
         now = timezone.now()
