@@ -1,4 +1,4 @@
-"""One exception handler so services' errors map to R15's status codes."""
+"""One exception handler: domain errors map to R15's status codes for the API."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinic.errors import NotVisible, RuleRefused, StaleVersion, WrongRole
+
 
 class Conflict(exceptions.APIException):
     status_code = 409
@@ -14,9 +16,21 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def exception_handler(exc, context):
-    # Services raise Django's ValidationError; give it DRF's 400 shape with
-    # field names, so pages and API say the same thing.
+def to_api_exception(exc: Exception) -> Exception:
+    """The DRF exception a domain exception stands for (others unchanged)."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    return drf_exception_handler(exc, context)
+        # Field names kept, so pages and API say the same thing.
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, RuleRefused):
+        return exceptions.ValidationError(exc.message_dict)
+    if isinstance(exc, NotVisible):
+        return exceptions.NotFound(exc.message)
+    if isinstance(exc, WrongRole):
+        return exceptions.PermissionDenied(exc.message)
+    if isinstance(exc, StaleVersion):
+        return Conflict(exc.message)
+    return exc
+
+
+def exception_handler(exc, context):
+    return drf_exception_handler(to_api_exception(exc), context)

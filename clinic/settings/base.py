@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # After the view: one audit event per read/write of a patient's record.
     "audit.middleware.AuditMiddleware",
+    # Innermost: domain exceptions become 404/403 pages or a message.
+    "clinic.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
