@@ -34,6 +34,9 @@ class PatientForm(forms.ModelForm):
             "severity",
             "symptoms",
             "underlying_conditions",
+            "email",
+            "phone",
+            "contact_consent",
             "massage_therapist",
             "physical_therapist",
         ]
@@ -51,6 +54,11 @@ class PatientForm(forms.ModelForm):
             del self.fields["massage_therapist"]
         elif role == Role.PHYSICAL_THERAPIST:
             del self.fields["physical_therapist"]
+        self.fields["contact_consent"].label = "Agrees to be contacted by e-mail"
+        self.fields["contact_consent"].help_text = (
+            "Appointment reminders, home-programme and intake links. Nothing is sent "
+            "without it; messages never carry a diagnosis, scores or notes."
+        )
         self.fields[
             "underlying_conditions"
         ].help_text = (

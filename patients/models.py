@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -78,6 +78,13 @@ def validate_symptoms(value) -> None:
         raise ValidationError("A symptom is listed twice.")
 
 
+# R25: a phone number as people write it: digits, spaces, + - ( ) . and an extension.
+validate_phone = RegexValidator(
+    r"^\+?[0-9 ()./-]{5,30}(\s*(x|ext\.?)\s*[0-9]{1,6})?$",
+    "Enter a phone number: digits, spaces, + - ( ) . (e.g. +1 555 010 0123).",
+)
+
+
 def generate_mrn() -> str:
     # Random rather than sequential: an MRN does not reveal clinic volume.
     return "MRN" + "".join(secrets.choice("0123456789") for _ in range(7))
@@ -103,6 +110,16 @@ class Patient(models.Model):
     )
     status = models.CharField(
         max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
+    )
+    # R25: how to reach the patient, and whether they agreed to be contacted.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
+    contact_consent = models.BooleanField(
+        default=False,
+        help_text="The patient agreed to receive appointment reminders and links by e-mail.",
+    )
+    contact_consent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the consent now in force was given."
     )
     massage_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -27,7 +27,18 @@ PATIENT_FIELDS = (
     "severity",
     "symptoms",
     "underlying_conditions",
+    "email",
+    "phone",
+    "contact_consent",
 )
+
+
+def _stamp_consent(patient: Patient, previous: bool) -> None:
+    """R25: `contact_consent_at` is when the consent now in force was given."""
+    if patient.contact_consent and not previous:
+        patient.contact_consent_at = timezone.now()
+    elif not patient.contact_consent:
+        patient.contact_consent_at = None
 
 
 def _check_care_team(data: dict[str, Any]) -> None:
@@ -57,6 +68,7 @@ def patient_create(*, user, **data: Any) -> Patient:
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
     patient = Patient(**data, **team, created_by=user)
+    _stamp_consent(patient, previous=False)
     patient.full_clean(exclude=["mrn"])
     for _attempt in range(5):
         patient.mrn = generate_mrn()
@@ -87,8 +99,10 @@ def patient_update(*, user, patient: Patient, **data: Any) -> Patient:
             own = "massage_therapist" if role == Role.MASSAGE_THERAPIST else "physical_therapist"
             if own in team_changes and team_changes[own] != user:
                 raise PermissionDenied("Only a clinic manager can reassign your own role's slot.")
+    consented_before = patient.contact_consent
     for field, value in {**data, **team_changes}.items():
         setattr(patient, field, value)
+    _stamp_consent(patient, previous=consented_before)
     if status is not None and status != patient.status:
         patient.status = status
         patient.discharged_at = timezone.now() if status == PatientStatus.DISCHARGED else None

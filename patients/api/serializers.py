@@ -36,6 +36,10 @@ class PatientSerializer(serializers.ModelSerializer):
             "symptoms",
             "underlying_conditions",
             "status",
+            "email",
+            "phone",
+            "contact_consent",
+            "contact_consent_at",
             "massage_therapist",
             "physical_therapist",
             "consultation_status",
@@ -43,7 +47,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["mrn", "created_at", "updated_at"]
+        read_only_fields = ["mrn", "contact_consent_at", "created_at", "updated_at"]
 
     def validate_symptoms(self, value):
         if len(set(value)) != len(value):
@@ -91,6 +95,12 @@ class PatientListSerializer(PatientSerializer):
             "symptoms": list(instance.symptoms or []),
             "underlying_conditions": instance.underlying_conditions,
             "status": instance.status,
+            "email": instance.email,
+            "phone": instance.phone,
+            "contact_consent": instance.contact_consent,
+            "contact_consent_at": (
+                as_datetime(instance.contact_consent_at) if instance.contact_consent_at else None
+            ),
             "massage_therapist": instance.massage_therapist_id,
             "physical_therapist": instance.physical_therapist_id,
             "consultation_status": instance.consultation_status,
