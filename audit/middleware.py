@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve
 
 from audit.models import AuditAction
 from audit.routes import Target, _as_int, patient_id_of, target_for
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,13 @@ class AuditMiddleware:
         try:
             event = _event_for(request, response, route, target)
             if event is not None:
-                audit_record(user=user, request=request, route=route, **event)
+                patient_ids = event.pop("patient_ids", None)
+                if patient_ids is None:
+                    audit_record(user=user, request=request, route=route, **event)
+                elif patient_ids:
+                    audit_record_many(
+                        user=user, request=request, route=route, patient_ids=patient_ids, **event
+                    )
         except Exception:
             # The route only: no ids, no bodies (R: no health data in logs).
             logger.exception("audit event could not be written for route %s", route)
@@ -77,7 +83,17 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
             if patient_id is None and object_type != "report" and status >= 400:
                 return None  # no such record: nobody's data was at stake
     elif method in SAFE_METHODS and object_type != "report":
-        # A list: audited only when it is one patient's (?patient=<id>).
+        if status < 400:
+            # A list: one row per patient whose records the answer carries.
+            return {
+                "action": _read_action(response, route, object_type, None),
+                "patient_ids": sorted(carried_patients(request, response, object_type)),
+                "object_type": object_type,
+                "object_id": None,
+                "method": method,
+                "status_code": status,
+            }
+        # A refused list filter (a hidden ?patient=): denied, when the patient exists.
         patient_id = _as_int(request.GET.get("patient"))
         if patient_id is None or patient_id_of("patient", patient_id) is None:
             return None
@@ -101,6 +117,43 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
         "method": method,
         "status_code": status,
     }
+
+
+def carried_patients(request, response, object_type: str) -> set[int]:
+    """The patients whose records a list answer carries.
+
+    Noted by the view (`audit.routes.note_patients`), read from an API answer's
+    rows (`patient`, or `id` for patients), or from an admin change list.
+    """
+    found = set(getattr(request, "audit_patients", None) or ())
+    data = getattr(response, "data", None)
+    rows = data.get("results") if isinstance(data, dict) else data
+    if isinstance(rows, list):
+        key = "id" if object_type == "patient" else "patient"
+        for row in rows:
+            if isinstance(row, dict):
+                pid = row.get(key)
+                if isinstance(pid, dict):
+                    pid = pid.get("id")
+                if isinstance(pid, int):
+                    found.add(pid)
+    changelist = (getattr(response, "context_data", None) or {}).get("cl")
+    if changelist is not None:
+        for obj in changelist.result_list:
+            pid = obj.pk if object_type == "patient" else _patient_of_object(obj)
+            if pid is not None:
+                found.add(pid)
+    return found
+
+
+def _patient_of_object(obj) -> int | None:
+    if hasattr(obj, "patient_id"):
+        return obj.patient_id
+    for parent in ("plan", "session"):
+        related = getattr(obj, parent, None)
+        if related is not None and hasattr(related, "patient_id"):
+            return related.patient_id
+    return None
 
 
 def _read_action(response, route: str, object_type: str, object_id) -> str:

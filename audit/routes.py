@@ -41,6 +41,15 @@ RULES: list[tuple[str, str | None]] = [
     ("sessions:*", "session"),
     ("api:session-*", "session"),
     ("reports:patient*", "patient"),
+    # The admin reads and changes clinical records through the same trail.
+    ("admin:therapy_sessions_therapysession_*", "session"),
+    ("admin:therapy_sessions_sessionseries_*", "series"),
+    ("admin:therapy_sessions_sessionamendment_*", "amendment"),
+    ("admin:plans_treatmentplan_*", "plan"),
+    ("admin:plans_massagecomponent_*", "massagecomponent"),
+    ("admin:plans_exerciseprescription_*", "prescription"),
+    ("admin:patients_patient_*", "patient"),
+    ("admin:patients_consultation_*", "consultation"),
     ("reports:*", "report"),
     ("api:report*", "report"),
 ]
@@ -85,8 +94,9 @@ def target_for(route: str, kwargs: dict) -> Target | None:
     for kwarg, parent_type in PARENT_KWARGS.items():
         if kwarg in kwargs:
             return Target(parent_type, _as_int(kwargs[kwarg]))
-    if "pk" in kwargs:
-        return Target(object_type, _as_int(kwargs["pk"]))
+    for kwarg in ("pk", "object_id"):  # the admin names it object_id
+        if kwarg in kwargs:
+            return Target(object_type, _as_int(kwargs[kwarg]))
     return Target(object_type, None)
 
 
@@ -108,6 +118,20 @@ def note_patient(request, object_type: str, object_id: int, patient_id: int) -> 
     """
     http_request = getattr(request, "_request", request)
     http_request.audit_noted = (object_type, object_id, patient_id)
+
+
+def note_patients(request, patient_ids) -> None:
+    """A list view tells the audit whose records its answer carries.
+
+    The middleware writes one row per patient (one INSERT for them all). API
+    lists need not call this: their rows' `patient` (or, for patients, `id`)
+    is read from the answer.
+    """
+    http_request = getattr(request, "_request", request)
+    noted = getattr(http_request, "audit_patients", None)
+    if noted is None:
+        noted = http_request.audit_patients = set()
+    noted.update(pid for pid in patient_ids if pid is not None)
 
 
 def patient_id_of(object_type: str, object_id: int | None, *, request=None) -> int | None:
@@ -135,6 +159,7 @@ def _model_for(object_type: str):
         "prescription": ("plans", "ExercisePrescription"),
         "session": ("therapy_sessions", "TherapySession"),
         "series": ("therapy_sessions", "SessionSeries"),
+        "amendment": ("therapy_sessions", "SessionAmendment"),
     }
     if object_type not in names:
         return None
@@ -149,4 +174,5 @@ def _patient_path(object_type: str) -> str:
         "massagecomponent": "plan__patient_id",
         "prescription": "plan__patient_id",
         "series": "plan__patient_id",
+        "amendment": "session__patient_id",
     }.get(object_type, "patient_id")

@@ -49,3 +49,35 @@ def audit_record(
         status_code=status_code,
         ip=client_ip(request),
     )
+
+
+def audit_record_many(
+    *,
+    action: str,
+    patient_ids,
+    user=None,
+    request=None,
+    object_type: str = "",
+    object_id: int | None = None,
+    route: str = "",
+    method: str = "",
+    status_code: int | None = None,
+) -> list[AuditEvent]:
+    """One event per patient (a list carrying several patients' records), one INSERT."""
+    if isinstance(user, AnonymousUser) or (user is not None and not user.is_authenticated):
+        user = None
+    common = {
+        "action": action,
+        "user": user,
+        "username": (user.get_username() if user is not None else "")[:150],
+        "role": role_of(user) or "",
+        "object_type": object_type,
+        "object_id": object_id,
+        "route": route[:120],
+        "method": (method or getattr(request, "method", None) or "")[:8],
+        "status_code": status_code,
+        "ip": client_ip(request),
+    }
+    return AuditEvent.objects.bulk_create(
+        [AuditEvent(patient_id=pid, **common) for pid in patient_ids]
+    )

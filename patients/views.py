@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.routes import note_patients
 from clinic.forms import apply_service_errors
 from clinic.roles import role_of
 from patients import selectors, services
@@ -31,6 +32,7 @@ def patient_list(request):
     )
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    note_patients(request, (patient.pk for patient in page))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

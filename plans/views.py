@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.routes import note_patients
 from clinic.api.exceptions import Conflict
 from clinic.forms import apply_service_errors
 from clinic.roles import Role, role_of
@@ -59,6 +60,7 @@ def plan_list(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     qs = selectors.plan_list(user=request.user, status=status or None)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    note_patients(request, (plan.patient_id for plan in page))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

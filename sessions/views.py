@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.routes import note_patients
 from clinic import clinical
 from clinic.forms import apply_service_errors
 from clinic.roles import Role, role_of
@@ -72,6 +73,7 @@ def today(request):
     else:
         sessions = selectors.today_for(request.user, day=day)
     rows = [(s, _session_actions(request.user, s)) for s in sessions]
+    note_patients(request, (s.patient_id for s, _ in rows))
     return render(
         request,
         "sessions/today.html",
@@ -106,6 +108,7 @@ def calendar(request):
     by_day = {d: [] for d in days}
     for s in sessions:
         by_day.setdefault(timezone.localdate(s.scheduled_start), []).append(s)
+    note_patients(request, (s.patient_id for day in by_day.values() for s in day))
     base = (
         f"patient={patient.pk}&" if patient else (f"therapist={therapist.pk}&" if therapist else "")
     )

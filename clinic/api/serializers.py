@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
+from clinic.errors import NotVisible
 from clinic.roles import Role, role_of
 from clinic.selectors import display_name
 
@@ -24,3 +26,26 @@ class StaffSerializer(serializers.ModelSerializer):
 
 class StaffQuerySerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """An id in a request body naming a patient's record (a plan, a session).
+
+    R3/R15: an unknown or hidden id is a 404, exactly as in the URL, never a 400
+    "object does not exist" that would tell hidden ids from unknown ones apart
+    differently from the URL. A value that is not an id at all stays a 400.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < pk < 2**63:
+            raise NotVisible("No such record.")
+        try:
+            return self.get_queryset().get(pk=pk)
+        except ObjectDoesNotExist as exc:
+            raise NotVisible("No such record.") from exc

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from patients.models import Patient
-from patients.selectors import patients_visible_to
+from patients.selectors import patient_get, patients_visible_to
 from plans import selectors, services
 from plans.api.serializers import (
     ExerciseSerializer,
@@ -68,6 +68,13 @@ class PlanViewSet(
         if self.action in services.ACTIONS:
             return PlanActionSerializer
         return PlanDetailSerializer
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # a bad ?patient= is a 400 here
+        patient = self.request.query_params.get("patient")
+        if self.action == "list" and patient:
+            patient_get(user=self.request.user, pk=patient)  # hidden: 404, never an empty 200
+        return queryset
 
     def _fresh(self, plan):
         return PlanDetailSerializer(

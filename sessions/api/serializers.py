@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from clinic.api.serializers import VisibleRecordField
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from plans.models import ExercisePrescription, TreatmentPlan
 from sessions.models import (
@@ -179,7 +180,7 @@ class SessionDetailSerializer(SessionSerializer):
 class _BookingSerializer(serializers.Serializer):
     """Fields shared by a single booking and a series (R9, R12)."""
 
-    plan = serializers.PrimaryKeyRelatedField(queryset=TreatmentPlan.objects.none())
+    plan = VisibleRecordField(queryset=TreatmentPlan.objects.none())
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=60)
     massage_therapist = serializers.PrimaryKeyRelatedField(

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from audit.routes import note_patient
 from clinic.forms import IdField
 from clinic.roles import require_role
-from patients.selectors import patients_visible_to
+from patients.selectors import patient_get, patients_visible_to
 from plans.models import TreatmentPlan
 from sessions import selectors, services
 from sessions.api.serializers import (
@@ -88,6 +88,8 @@ class SessionViewSet(
         if not form.is_valid():
             raise ValidationError({k: list(v) for k, v in form.errors.items()})
         q = form.cleaned_data
+        if q.get("patient") is not None:
+            patient_get(user=request.user, pk=q["patient"])  # hidden: 404, never an empty 200
         day = q.get("date")
         qs = selectors.session_list(
             user=request.user,
