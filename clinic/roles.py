@@ -40,6 +40,13 @@ def remember_role(user, role: str | None) -> str | None:
     return user._clinic_role
 
 
+def display_name(user) -> str:
+    """A staff member's full name, or their username; "" for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
 def is_manager(user) -> bool:
     return role_of(user) == Role.CLINIC_MANAGER
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 
 from clinic.forms import DateInput
 from clinic.roles import Role
-from clinic.selectors import staff_list
 from patients.models import Consultation, Patient, Symptom
+from staff.selectors import staff_list
 
 User = get_user_model()
 

@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.prepared import PreparedGet
-from clinic.roles import Role, require_role, role_of
-from clinic.selectors import display_name
+from clinic.roles import Role, display_name, require_role, role_of
 from patients.models import Patient, ReminderKind
 from patients.selectors import (
     clearance_check,

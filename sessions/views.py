@@ -19,7 +19,6 @@ from audit.routes import note_patients
 from clinic import clinical
 from clinic.forms import apply_service_errors
 from clinic.roles import Role, role_of
-from clinic.selectors import staff_list
 from patients.selectors import clearance_check, patient_get
 from sessions import selectors, services
 from sessions.forms import (
@@ -32,6 +31,7 @@ from sessions.forms import (
 )
 from sessions.models import SessionKind, SessionStatus
 from sessions.progress import patient_progress
+from staff.selectors import staff_list
 
 User = get_user_model()
 

@@ -1,31 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
 from clinic.errors import NotVisible
-from clinic.roles import Role, role_of
-from clinic.selectors import display_name
-
-
-class StaffSerializer(serializers.ModelSerializer):
-    full_name = serializers.SerializerMethodField()
-    role = serializers.SerializerMethodField()
-
-    class Meta:
-        model = get_user_model()
-        fields = ["id", "username", "full_name", "role"]
-
-    def get_full_name(self, obj) -> str:
-        return display_name(obj)
-
-    def get_role(self, obj) -> str | None:
-        return role_of(obj)
-
-
-class StaffQuerySerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
 
 
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):

@@ -9,20 +9,10 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from clinic.api import views
-
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
-    path("me/", views.MeView.as_view(), name="me"),
-    path("staff/", views.StaffListView.as_view(), name="staff-list"),
-    path(
-        "staff/<int:pk>/deactivate/",
-        views.StaffDeactivateView.as_view(),
-        name="staff-deactivate",
-    ),
+    path("", include("staff.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("sessions.api.urls")),

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sessions.apps.TherapySessionsConfig",
     "audit.apps.AuditConfig",
     "reports.apps.ReportsConfig",
+    "staff.apps.StaffConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [

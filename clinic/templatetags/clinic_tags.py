@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from clinic.selectors import display_name
+from clinic.roles import display_name
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clinic.api.exceptions import Conflict
-from plans import demo, services
+from plans import services
 from plans.models import PlanTemplate, TemplateMassageComponent, TreatmentPlan
 from tests import factories
 
@@ -161,29 +161,3 @@ def test_exercise_create_roles(massage_therapist, physical_therapist):
         services.exercise_create(
             user=massage_therapist, name="X", category="mobility", description="Y"
         )
-
-
-def test_demo_seed_is_idempotent_and_respects_the_gate(massage_therapist, physical_therapist):
-    cleared = factories.PatientFactory(
-        massage_therapist=massage_therapist, physical_therapist=physical_therapist
-    )
-    factories.ConsultationFactory(patient=cleared)
-    blocked = factories.PatientFactory(
-        massage_therapist=massage_therapist,
-        physical_therapist=physical_therapist,
-        severity="severe",
-    )
-    draft = factories.PatientFactory(
-        massage_therapist=massage_therapist, physical_therapist=physical_therapist
-    )
-    extra = factories.PatientFactory(
-        massage_therapist=massage_therapist, physical_therapist=physical_therapist
-    )
-    patients = [cleared, blocked, draft, extra]
-
-    assert demo.seed(staff={}, patients=patients) == {"plans": 4}
-    assert demo.seed(staff={}, patients=patients) == {"plans": 4}
-
-    assert TreatmentPlan.objects.get(patient=cleared).status == "active"
-    assert TreatmentPlan.objects.get(patient=blocked).status == "draft"
-    assert TreatmentPlan.objects.get(patient=extra).status == "draft"

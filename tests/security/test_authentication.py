@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditAction, AuditEvent
-from clinic import services
+from staff import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

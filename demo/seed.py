@@ -1,22 +1,24 @@
 """A demo clinic for `make run` and `seed_demo` (idempotent).
 
-Each app seeds its own part: patients here, plans in plans/demo.py, sessions in
-sessions/demo.py, all keyed on stable values so a rerun adds nothing.
+Staff and patients here, plans in demo/plans.py, sessions in demo/sessions.py,
+all keyed on stable values so a rerun adds nothing. Everything goes through
+the apps' services, so the demo obeys the same rules as real use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.roles import Role
-from clinic.services import staff_create
+from demo import plans as demo_plans
+from demo import sessions as demo_sessions
 from patients import services as patient_services
 from patients.models import Patient
+from staff.services import staff_create
 
 User = get_user_model()
 
@@ -218,20 +220,14 @@ def seed_patients(staff: dict[str, User]) -> list[Patient]:
     return patients
 
 
-# Later parts of the demo, each in its own app; a missing module is skipped.
-EXTENSIONS = ["plans.demo", "sessions.demo", "patients.demo"]
+# The later parts, in order: plans need patients, sessions need active plans.
+PARTS = [demo_plans.seed, demo_sessions.seed]
 
 
-def seed(stdout=None) -> dict:
+def seed() -> dict:
     staff = seed_staff()
     patients = seed_patients(staff)
     summary = {"staff": len(staff), "patients": len(patients)}
-    for module_name in EXTENSIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        summary.update(module.seed(staff=staff, patients=patients) or {})
+    for part in PARTS:
+        summary.update(part(staff=staff, patients=patients) or {})
     return summary

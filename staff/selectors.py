@@ -16,9 +16,3 @@ def staff_list(*, role: str | None = None) -> QuerySet:
     if role:
         qs = qs.filter(groups__name=role)
     return qs.distinct().prefetch_related("groups").order_by("last_name", "first_name", "username")
-
-
-def display_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from clinic import demo
+from demo import seed as demo
 
 
 class Command(BaseCommand):

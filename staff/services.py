@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from clinic.roles import ROLE_NAMES, Role, require_role
 
 User = get_user_model()
@@ -47,9 +51,6 @@ def staff_create(
 
 def _end_sessions(user) -> int:
     """Delete the user's live browser sessions (db-backed sessions; idle ones expire in 30 min)."""
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
@@ -65,9 +66,6 @@ def staff_deactivate(*, actor, user):
     Nothing is deleted: the account keeps its history, care-team links and
     audit trail; a manager can reactivate it in the admin.
     """
-    from audit.models import AuditAction
-    from audit.services import audit_record
-
     require_role(actor, Role.CLINIC_MANAGER)
     if user.pk == actor.pk:
         raise ValidationError({"user": "You cannot deactivate your own account."})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from clinic import demo
+from demo import seed as demo
 from sessions import selectors
 from sessions.models import TherapySession
 from sessions.progress import patient_progress

@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from clinic import services
 from clinic.api.permissions import IsClinicManager
-from clinic.api.serializers import StaffQuerySerializer, StaffSerializer
 from clinic.auth_views import lockout_response
 from clinic.roles import Role
-from clinic.selectors import staff_list
+from staff import services
+from staff.api.serializers import StaffQuerySerializer, StaffSerializer
+from staff.selectors import staff_list
 
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
