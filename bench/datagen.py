@@ -258,6 +258,13 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
                 cid += 1
             consultation_rows.append(_consultation(cid, pid, consulted, outcome, valid_until))
             cid += 1
+            # The patient stores its latest consultation (R4), as consultation_create does.
+            latest = consultation_rows[-1]
+            patient_rows[-1].update(
+                consultation_outcome=outcome,
+                consultation_valid_until=valid_until,
+                consultation_restrictions=latest["restrictions"],
+            )
             in_force = valid_until is None or valid_until >= today
             if outcome != "not_cleared" and in_force and active[i] and i != progress_index:
                 cleared_active.append(i)

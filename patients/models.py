@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from clinic import clock
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MAX_AGE_YEARS, NAME_MAX_LENGTH
 from clinic.history import HistoricalRecords
 
@@ -145,8 +147,24 @@ class Patient(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
+    # The latest consultation (newest consulted_on, then id), as R4 reads it:
+    # written by patients.services.consultation_create in its transaction and
+    # nowhere else. "" = no consultation. The consultations keep the history.
+    consultation_outcome = models.CharField(
+        max_length=32, choices=ConsultationOutcome.choices, blank=True, editable=False
+    )
+    consultation_valid_until = models.DateField(null=True, blank=True, editable=False)
+    consultation_restrictions = models.TextField(
+        blank=True, editable=False, help_text="In force: the latest consultation's restrictions."
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "consultation_outcome",
+            "consultation_valid_until",
+            "consultation_restrictions",
+        ]
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -154,6 +172,11 @@ class Patient(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["neuropathy_cause"]),
             models.Index(fields=["last_name", "first_name"]),
+            # Lists filtered on R4 and the daily reminder scan.
+            models.Index(
+                fields=["consultation_outcome", "consultation_valid_until"],
+                name="patient_consultation_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,27 +206,54 @@ class Patient(models.Model):
         return Symptom.NUMBNESS in (self.symptoms or [])
 
     @property
-    def latest_consultation(self) -> Consultation | None:
-        # Uses the prefetch from selectors.patients_with_consultations when present.
-        cache = getattr(self, "_prefetched_objects_cache", {})
-        if "consultations" in cache:
-            items = list(cache["consultations"])
-            return max(items, key=Consultation.sort_key) if items else None
-        return self.consultations.order_by("-consulted_on", "-id").first()
-
-    @property
     def consultation_status(self) -> str:
-        annotated = getattr(self, "annotated_consultation_status", None)
-        if annotated is not None:
-            return annotated
-        return Consultation.status_of(self.latest_consultation)
+        """R4: missing, cleared, cleared_with_restrictions, not_cleared or expired, today.
+
+        The same rule in SQL is `consultation_status_sql`; tests keep them equal.
+        """
+        if not self.consultation_outcome:
+            return ConsultationStatus.MISSING
+        if (
+            self.consultation_outcome in CLEARED_STATUSES
+            and self.consultation_valid_until is not None
+            and self.consultation_valid_until < clock.today()
+        ):
+            return ConsultationStatus.EXPIRED
+        return self.consultation_outcome
+
+    @staticmethod
+    def consultation_status_sql(today: dt.date) -> Case:
+        """R4 as a SQL expression over the patient's row (lists, filters, reports)."""
+        return Case(
+            When(consultation_outcome="", then=Value(ConsultationStatus.MISSING.value)),
+            When(
+                Q(consultation_outcome__in=[s.value for s in CLEARED_STATUSES])
+                & Q(consultation_valid_until__lt=today),
+                then=Value(ConsultationStatus.EXPIRED.value),
+            ),
+            default=F("consultation_outcome"),
+            output_field=models.CharField(),
+        )
 
     @property
     def restrictions(self) -> str:
-        annotated = getattr(self, "annotated_restrictions", None)
-        if annotated is not None:
-            return annotated
-        return Consultation.restrictions_of(self.latest_consultation)
+        """The restrictions in force (from a consultation cleared with restrictions), or ""."""
+        return self.consultation_restrictions
+
+    def latest_consultation_columns(self, latest: Consultation | None) -> dict:
+        """What the patient stores of `latest` (its newest consultation, or None)."""
+        if latest is None:
+            return {
+                "consultation_outcome": "",
+                "consultation_valid_until": None,
+                "consultation_restrictions": "",
+            }
+        in_force = latest.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS
+        return {
+            "consultation_outcome": latest.outcome,
+            "consultation_valid_until": latest.valid_until,
+            "consultation_restrictions": latest.restrictions if in_force else "",
+        }
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -256,33 +306,6 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} on {self.consulted_on} by {self.clinician_name}"
-
-    @staticmethod
-    def sort_key(c: Consultation):
-        return (c.consulted_on, c.id or 0)
-
-    @property
-    def is_expired(self) -> bool:
-        return (
-            self.outcome in CLEARED_STATUSES
-            and self.valid_until is not None
-            and self.valid_until < timezone.localdate()
-        )
-
-    @staticmethod
-    def restrictions_of(consultation: Consultation | None) -> str:
-        """The restrictions in force from this (latest) consultation, or ""."""
-        if consultation and consultation.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS:
-            return consultation.restrictions
-        return ""
-
-    @staticmethod
-    def status_of(consultation: Consultation | None) -> str:
-        if consultation is None:
-            return ConsultationStatus.MISSING
-        if consultation.is_expired:
-            return ConsultationStatus.EXPIRED
-        return consultation.outcome
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -1,222 +1,225 @@
-"""R13: the daily consultation-reminder scan, as one set-based statement.
+"""R13: the daily consultation-reminder scan.
 
-The whole scan is a single ``INSERT ... SELECT ... ON CONFLICT DO NOTHING
-RETURNING id`` run by the database, whatever the number of patients:
+Read top-down, the scan is:
 
-* candidates: active patients whose latest consultation (R4, newest
-  ``consulted_on`` then id, as in ``patients.selectors.with_consultation_status``)
-  is missing, or cleared with a ``valid_until`` that has passed (expired) or
-  falls within REMINDER_EXPIRING_DAYS (expiring);
-* recipients: the active care-team members, plus every active manager for a
-  missing/expired consultation once REMINDER_ESCALATION_DAYS have passed since
-  intake (``created_at``'s clinic-local date) or since ``valid_until``;
-* ``consultation_expiring`` goes out once per clearance: skipped when one was
-  already sent inside that clearance's warning window;
-* the partial unique constraint (patient, recipient, kind, day) makes a
-  repeated scan, a second beat, a redelivered or retried task add nothing;
-  ``RETURNING id`` counts exactly the rows this run created, even when two
-  scans race.
-
-Then one SELECT of today's reminders an earlier run could not hand to the
-e-mail task (broker down), and the e-mail task is enqueued after commit.
-The statement is written for PostgreSQL and SQLite, the two databases the
-clinic supports (SPEC: DATABASE_URL is sqlite:// or postgres://).
+1. one query for the candidates: active patients whose consultation status
+   (R4, `Patient.consultation_status_sql`, over the patient's own columns) is
+   missing or expired, or cleared but ending within REMINDER_EXPIRING_DAYS
+   (expiring);
+2. the recipients of each: the active care-team members, plus every active
+   manager for a missing/expired consultation once REMINDER_ESCALATION_DAYS
+   have passed since intake (clinic-local date of ``created_at``) or since
+   ``valid_until``; ``consultation_expiring`` goes out once per clearance
+   (skipped when one was already created inside that clearance's window);
+3. one bulk INSERT that skips rows already there: the partial unique
+   constraint (patient, recipient, kind, day) makes a repeated scan, a second
+   beat, a redelivered or retried task add nothing;
+4. the e-mail task enqueued after commit for the rows this run created, and
+   for today's rows an earlier run could not hand over (broker down).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import TruncDate
 
+from clinic import clock
 from clinic.roles import Role
 from patients.models import (
     CLEARED_STATUSES,
     DAILY_REMINDER_KINDS,
-    Consultation,
+    ConsultationStatus,
     Patient,
     PatientStatus,
     Reminder,
     ReminderKind,
 )
+from patients.notifications import email_later
 
 logger = logging.getLogger(__name__)
 
+KIND_OF_STATUS = {
+    ConsultationStatus.MISSING: ReminderKind.CONSULTATION_MISSING,
+    ConsultationStatus.EXPIRED: ReminderKind.CONSULTATION_EXPIRED,
+}
 
-def send_consultation_reminders(*, today: dt.date | None = None) -> int:
+
+def consultation_reminders_create(*, today: dt.date | None = None) -> int:
     """Run the R13 scan for `today` (clinic-local, default now); return reminders created.
 
     Idempotent: running it again the same day creates nothing. E-mail copies
-    are enqueued after commit (a broker outage is logged, never raised).
+    are enqueued after commit (a broker outage is logged, never raised); the
+    e-mails themselves are sent by `patients.tasks.send_reminder_emails`.
     """
-    today = today or timezone.localdate()
-    stamp = timezone.now()
-    expiring_days = max(int(settings.REMINDER_EXPIRING_DAYS), 0)
-    params = {
-        "today": connection.ops.adapt_datefield_value(today),
-        "soon": connection.ops.adapt_datefield_value(today + dt.timedelta(days=expiring_days)),
-        "expiring_days": expiring_days,
-        "escalation_days": max(int(settings.REMINDER_ESCALATION_DAYS), 0),
-        # Stored exactly as the ORM stores created_at (SQLite: naive UTC text).
-        "now": connection.ops.adapt_datetimefield_value(stamp),
-        "active": PatientStatus.ACTIVE.value,
-        "manager_group": Role.CLINIC_MANAGER.value,
-    }
+    today = today or clock.today()
+    stamp = clock.now()  # marks this run's rows
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(_scan_sql(connection.vendor), params)
-            created_ids = [row[0] for row in cursor.fetchall()]
-        # Today's rows of an earlier run whose e-mail could not be enqueued.
-        earlier_unsent = list(
-            Reminder.objects.filter(
-                day=today,
-                kind__in=DAILY_REMINDER_KINDS,
-                emailed_at__isnull=True,
-                created_at__lt=stamp,
-            ).values_list("pk", flat=True)
+        expiring_sent = _expiring_sent(today)
+        due = [
+            reminder
+            for candidate in _candidates(today)
+            for reminder in _reminders_for(candidate, today, stamp, expiring_sent)
+        ]
+        Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+        todays = Reminder.objects.filter(
+            day=today, kind__in=DAILY_REMINDER_KINDS, emailed_at__isnull=True
         )
-        _email_later(sorted(created_ids) + earlier_unsent)
-    logger.info(
-        "Consultation reminder scan for %s: %d reminder(s) created", today, len(created_ids)
+        created = list(todays.filter(created_at=stamp).values_list("pk", flat=True))
+        earlier_unsent = list(todays.filter(created_at__lt=stamp).values_list("pk", flat=True))
+        email_later(sorted(created) + sorted(earlier_unsent))
+    logger.info("Consultation reminder scan for %s: %d reminder(s) created", today, len(created))
+    return len(created)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A patient the scan reminds about, and why."""
+
+    patient_id: int
+    who: str
+    kind: str
+    days: int  # since intake (missing), since expiry (expired), until expiry (expiring)
+    intake: dt.date
+    valid_until: dt.date | None
+    team: tuple[int, ...]  # active care-team members
+    managers: tuple[int, ...]  # escalation: active managers not on the team
+
+
+def _candidates(today: dt.date) -> list[_Candidate]:
+    soon = today + dt.timedelta(days=_expiring_days())
+    escalation_days = max(int(settings.REMINDER_ESCALATION_DAYS), 0)
+    rows = (
+        Patient.objects.filter(status=PatientStatus.ACTIVE)
+        .annotate(r4=Patient.consultation_status_sql(today))
+        .filter(
+            Q(r4__in=[ConsultationStatus.MISSING, ConsultationStatus.EXPIRED])
+            | Q(r4__in=list(CLEARED_STATUSES), consultation_valid_until__lte=soon)
+        )
+        .annotate(intake=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)))
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "mrn",
+            "r4",
+            "intake",
+            "consultation_valid_until",
+            "massage_therapist_id",
+            "massage_therapist__is_active",
+            "physical_therapist_id",
+            "physical_therapist__is_active",
+        )
+        .order_by("pk")
     )
-    return len(created_ids)
-
-
-def _email_later(ids: list[int]) -> None:
-    from patients.notifications import email_later
-
-    email_later(ids)
-
-
-# --- the statement -----------------------------------------------------------
-
-
-def _scan_sql(vendor: str) -> str:
-    if vendor not in ("postgresql", "sqlite"):
-        raise ImproperlyConfigured(
-            f"The reminder scan supports PostgreSQL and SQLite, not {vendor}."
+    managers = tuple(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    candidates = []
+    for pk, first, last, mrn, r4, intake, valid_until, mt, mt_active, pt, pt_active in rows:
+        kind = KIND_OF_STATUS.get(r4, ReminderKind.CONSULTATION_EXPIRING)
+        if kind == ReminderKind.CONSULTATION_MISSING:
+            days = (today - intake).days
+        elif kind == ReminderKind.CONSULTATION_EXPIRED:
+            days = (today - valid_until).days
+        else:
+            days = (valid_until - today).days
+        team = tuple(m for m, active in ((mt, mt_active), (pt, pt_active)) if m and active)
+        escalate = kind != ReminderKind.CONSULTATION_EXPIRING and days >= escalation_days
+        candidates.append(
+            _Candidate(
+                patient_id=pk,
+                who=f"{first} {last} ({mrn})",
+                kind=kind,
+                days=days,
+                intake=intake,
+                valid_until=valid_until,
+                team=team,
+                managers=tuple(m for m in managers if m not in team) if escalate else (),
+            )
         )
-    pg = vendor == "postgresql"
-    user_model = get_user_model()
-    through = user_model.groups.through._meta
-    t = {
-        "reminder": Reminder._meta.db_table,
-        "patient": Patient._meta.db_table,
-        "consultation": Consultation._meta.db_table,
-        "user": user_model._meta.db_table,
-        "user_groups": through.db_table,
-        "ug_user": through.get_field("user").column,
-        "ug_group": through.get_field("group").column,
-        "group": Group._meta.db_table,
-    }
-    tz = str(settings.TIME_ZONE).replace("'", "")
-    if pg:
-        intake = f"(p.created_at AT TIME ZONE '{tz}')::date"
-        today = "CAST(%(today)s AS date)"
+    return candidates
 
-        def days(later: str, earlier: str) -> str:
-            return f"({later} - {earlier})"
 
-        def as_text(date: str) -> str:
-            return f"to_char({date}, 'YYYY-MM-DD')"
+def _reminders_for(
+    c: _Candidate, today: dt.date, stamp: dt.datetime, expiring_sent: dict
+) -> list[Reminder]:
+    recipients = [*((m, False) for m in c.team), *((m, True) for m in c.managers)]
+    if c.kind == ReminderKind.CONSULTATION_EXPIRING:
+        # Once per clearance: not again inside this clearance's warning window.
+        window_start = c.valid_until - dt.timedelta(days=_expiring_days())
+        recipients = [
+            (m, escalated)
+            for m, escalated in recipients
+            if expiring_sent.get((c.patient_id, m), dt.date.min) < window_start
+        ]
+    return [
+        Reminder(
+            recipient_id=recipient,
+            patient_id=c.patient_id,
+            kind=c.kind,
+            day=today,
+            message=_message(c, escalated=escalated),
+            escalated=escalated,
+            created_at=stamp,
+        )
+        for recipient, escalated in recipients
+    ]
 
-        window_start = "(l.valid_until - CAST(%(expiring_days)s AS integer))"
-        latest = f"""LEFT JOIN LATERAL (
-            SELECT c.outcome, c.valid_until FROM {t["consultation"]} c
-            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
-        ) l ON true"""  # noqa: S608 - table names from model _meta, values are parameters
-        false, true = "false", "true"
+
+def _expiring_sent(today: dt.date) -> dict[tuple[int, int], dt.date]:
+    """(patient, recipient) -> the last day an expiring-soon reminder was created.
+
+    A window starts REMINDER_EXPIRING_DAYS before its clearance ends (not before
+    today for a clearance still running), so no older row can be inside one.
+    """
+    sent: dict[tuple[int, int], dt.date] = {}
+    for patient_id, recipient_id, day in Reminder.objects.filter(
+        kind=ReminderKind.CONSULTATION_EXPIRING,
+        day__gte=today - dt.timedelta(days=_expiring_days()),
+        day__lte=today,
+    ).values_list("patient_id", "recipient_id", "day"):
+        sent[(patient_id, recipient_id)] = max(day, sent.get((patient_id, recipient_id), day))
+    return sent
+
+
+def _expiring_days() -> int:
+    return max(int(settings.REMINDER_EXPIRING_DAYS), 0)
+
+
+def _n_days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _message(c: _Candidate, *, escalated: bool) -> str:
+    prefix = ""
+    if escalated:
+        prefix = "Escalated: " if c.days == 0 else f"Escalated after {_n_days(c.days)}: "
+    if c.kind == ReminderKind.CONSULTATION_MISSING:
+        since = "intake was today" if c.days == 0 else f"{_n_days(c.days)} since intake"
+        what = (
+            f"no medical consultation recorded ({since}, {c.intake.isoformat()}). "
+            "Please record the physician's clearance."
+        )
+    elif c.kind == ReminderKind.CONSULTATION_EXPIRED:
+        what = (
+            f"medical clearance expired {_n_days(c.days)} ago "
+            f"(valid until {c.valid_until.isoformat()}). Please record a new consultation."
+        )
     else:
-        # Django registers django_datetime_cast_date on every SQLite connection.
-        intake = f"django_datetime_cast_date(p.created_at, '{tz}', 'UTC')"
-        today = "%(today)s"
-
-        def days(later: str, earlier: str) -> str:
-            return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-        def as_text(date: str) -> str:
-            return date  # SQLite keeps dates as ISO text
-
-        window_start = "date(l.valid_until, '-' || %(expiring_days)s || ' days')"
-        latest = f"""LEFT JOIN (
-            SELECT p2.id AS patient_id,
-                (SELECT c.outcome FROM {t["consultation"]} c WHERE c.patient_id = p2.id
-                 ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
-                (SELECT c.valid_until FROM {t["consultation"]} c WHERE c.patient_id = p2.id
-                 ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
-            FROM {t["patient"]} p2 WHERE p2.status = %(active)s
-        ) l ON l.patient_id = p.id"""  # noqa: S608 - as above
-        false, true = "0", "1"
-
-    missing = ReminderKind.CONSULTATION_MISSING.value
-    cleared = ", ".join(f"'{s}'" for s in sorted(str(s) for s in CLEARED_STATUSES))
-    expired = ReminderKind.CONSULTATION_EXPIRED.value
-    expiring = ReminderKind.CONSULTATION_EXPIRING.value
-    n_days = "CASE WHEN r.days = 1 THEN '1 day' ELSE r.days || ' days' END"
-    message = f"""
-        CASE WHEN r.escalated THEN
-            CASE WHEN r.days = 0 THEN 'Escalated: '
-                 ELSE 'Escalated after ' || {n_days} || ': ' END
-        ELSE '' END
-        || r.who || CASE r.kind
-        WHEN '{missing}' THEN ': no medical consultation recorded ('
-            || CASE WHEN r.days = 0 THEN 'intake was today'
-                    ELSE {n_days} || ' since intake' END
-            || ', ' || r.intake || '). Please record the physician''s clearance.'
-        WHEN '{expired}' THEN ': medical clearance expired ' || {n_days}
-            || ' ago (valid until ' || r.valid_until || '). Please record a new consultation.'
-        ELSE ': medical clearance expires in ' || {n_days}
-            || ' (valid until ' || r.valid_until || '). Please arrange a new consultation.'
-        END"""
-    return f"""
-INSERT INTO {t["reminder"]} (recipient_id, patient_id, kind, day, message, escalated, created_at)
-WITH managers AS (
-    SELECT DISTINCT u.id FROM {t["user"]} u
-    JOIN {t["user_groups"]} ug ON ug.{t["ug_user"]} = u.id
-    JOIN {t["group"]} g ON g.id = ug.{t["ug_group"]}
-    WHERE g.name = %(manager_group)s AND u.is_active
-), cand AS (
-    SELECT p.id,
-        p.first_name || ' ' || p.last_name || ' (' || p.mrn || ')' AS who,
-        CASE WHEN mt.is_active THEN p.massage_therapist_id END AS mt,
-        CASE WHEN pt.is_active THEN p.physical_therapist_id END AS pt,
-        CASE WHEN l.outcome IS NULL THEN '{missing}'
-             WHEN l.valid_until < {today} THEN '{expired}'
-             ELSE '{expiring}' END AS kind,
-        CASE WHEN l.outcome IS NULL THEN {days(today, intake)}
-             WHEN l.valid_until < {today} THEN {days(today, "l.valid_until")}
-             ELSE {days("l.valid_until", today)} END AS days,
-        {as_text(intake)} AS intake,
-        {as_text("l.valid_until")} AS valid_until,
-        {window_start} AS window_start
-    FROM {t["patient"]} p
-    {latest}
-    LEFT JOIN {t["user"]} mt ON mt.id = p.massage_therapist_id
-    LEFT JOIN {t["user"]} pt ON pt.id = p.physical_therapist_id
-    WHERE p.status = %(active)s AND (l.outcome IS NULL OR (
-        l.outcome IN ({cleared}) AND l.valid_until <= %(soon)s))
-), recipients AS (
-    SELECT c.*, c.mt AS recipient, {false} AS escalated FROM cand c WHERE c.mt IS NOT NULL
-    UNION ALL
-    SELECT c.*, c.pt AS recipient, {false} AS escalated FROM cand c WHERE c.pt IS NOT NULL
-    UNION ALL
-    SELECT c.*, m.id AS recipient, {true} AS escalated FROM cand c JOIN managers m
-        ON m.id <> COALESCE(c.mt, -1) AND m.id <> COALESCE(c.pt, -1)
-    WHERE c.kind <> '{expiring}' AND c.days >= %(escalation_days)s
-)
-SELECT r.recipient, r.id, r.kind, {today}, {message}, r.escalated, %(now)s
-FROM recipients r
-WHERE r.kind <> '{expiring}' OR NOT EXISTS (
-    SELECT 1 FROM {t["reminder"]} x
-    WHERE x.patient_id = r.id AND x.recipient_id = r.recipient AND x.kind = '{expiring}'
-      AND x.day >= r.window_start AND x.day <= {today}
-)
-ON CONFLICT DO NOTHING
-RETURNING id
-"""  # noqa: S608 - identifiers from model _meta and enum constants; values are parameters
+        what = (
+            f"medical clearance expires in {_n_days(c.days)} "
+            f"(valid until {c.valid_until.isoformat()}). Please arrange a new consultation."
+        )
+    return f"{prefix}{c.who}: {what}"

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from clinic import clock
 from clinic.roles import Role, role_of
 from patients.models import (
     CLEARED_STATUSES,
@@ -58,74 +47,14 @@ def is_visible_to(user, patient: Patient) -> bool:
     return False
 
 
-def latest_consultation_columns(patient_ref: str) -> dict[str, Subquery]:
-    """The latest consultation's outcome, valid_until and restrictions, as annotations.
+def with_consultation_status(qs: QuerySet[Patient], *, today=None) -> QuerySet[Patient]:
+    """Annotate `annotated_consultation_status` (R4, `Patient.consultation_status_sql`).
 
-    For a query over rows that carry a patient (`patient_ref`, e.g.
-    "patient_id" on sessions): one correlated lookup each on the
-    (patient, -consulted_on, -id) index, with no date in the SQL, so a
-    query using them can be compiled once (`clinic.prepared`). Pass the
-    values to `set_consultation_status`; NULLs mean no consultation.
+    A plain expression over the patient's own columns: lists filter and
+    count on it without touching the consultations table.
     """
-    latest = Consultation.objects.filter(patient=OuterRef(patient_ref)).order_by(
-        "-consulted_on", "-id"
-    )
-    return {
-        f"latest_consultation_{name}": Subquery(latest.values(name)[:1])
-        for name in ("outcome", "valid_until", "restrictions")
-    }
-
-
-def set_consultation_status(patient: Patient, *, outcome, valid_until, restrictions) -> None:
-    """Give `patient` its R4 status and restrictions from its latest consultation's columns.
-
-    What `Patient.consultation_status` and `.restrictions` then read, without
-    a query (see `latest_consultation_columns`). The rules themselves are
-    `Consultation.status_of` and `.restrictions_of`, applied to the latest
-    consultation's values.
-    """
-    latest = (
-        None
-        if outcome is None
-        else Consultation(outcome=outcome, valid_until=valid_until, restrictions=restrictions)
-    )
-    patient.annotated_consultation_status = Consultation.status_of(latest)
-    patient.annotated_restrictions = Consultation.restrictions_of(latest)
-
-
-def with_consultation_status(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Annotate `annotated_consultation_status` (R4) in SQL, for lists and filters.
-
-    One correlated subquery per patient: the latest consultation (by
-    `consulted_on`, then id; index patient, -consulted_on, -id) is looked up
-    once and its status computed inside the subquery, so a filter on the
-    annotation repeats one index lookup, not four. `latest_valid_until` is an
-    alias (not selected unless asked for, e.g. `values(since=F(...))`).
-    """
-    latest = Consultation.objects.filter(patient=OuterRef("pk")).order_by("-consulted_on", "-id")
-    today = timezone.localdate()
-    status_of_latest = latest.annotate(
-        status_now=Case(
-            When(
-                outcome__in=[
-                    ConsultationStatus.CLEARED.value,
-                    ConsultationStatus.CLEARED_WITH_RESTRICTIONS.value,
-                ],
-                valid_until__lt=today,
-                then=Value(ConsultationStatus.EXPIRED.value),
-            ),
-            default=F("outcome"),
-            output_field=CharField(),
-        )
-    ).values("status_now")[:1]
-    return qs.alias(
-        latest_valid_until=Subquery(latest.values("valid_until")[:1]),
-    ).annotate(
-        annotated_consultation_status=Coalesce(
-            Subquery(status_of_latest, output_field=CharField()),
-            Value(ConsultationStatus.MISSING.value),
-            output_field=CharField(),
-        )
+    return qs.annotate(
+        annotated_consultation_status=Patient.consultation_status_sql(today or clock.today())
     )
 
 

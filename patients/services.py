@@ -118,9 +118,28 @@ def patient_discharge(*, user, patient: Patient) -> Patient:
 
 @transaction.atomic
 def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
-    """Record a medical consultation (R4); it becomes the latest if it is the newest."""
+    """Record a medical consultation (R4); it becomes the latest if it is the newest.
+
+    The patient's row is locked first, so two consultations recorded at once
+    store the same latest one on the patient.
+    """
     require_role(user, *Role.values)
+    Patient.objects.select_for_update().filter(pk=patient.pk).exists()
     consultation = Consultation(patient=patient, recorded_by=user, **data)
     consultation.full_clean()
     consultation.save()
+    latest_consultation_store(patient=patient)
     return consultation
+
+
+def latest_consultation_store(*, patient: Patient) -> None:
+    """Store the patient's latest consultation (R4's input) on the patient's row.
+
+    Called in the transaction that adds a consultation; `patient` is updated
+    in memory too.
+    """
+    latest = patient.consultations.order_by("-consulted_on", "-id").first()
+    columns = patient.latest_consultation_columns(latest)
+    Patient.objects.filter(pk=patient.pk).update(**columns)
+    for name, value in columns.items():
+        setattr(patient, name, value)

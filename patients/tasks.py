@@ -29,7 +29,7 @@ def send_consultation_reminders() -> int:
     Takes no patient ids: the scan is one set-based pass. A database hiccup
     retries with back-off; the rerun adds only what is still missing.
     """
-    return reminders.send_consultation_reminders()
+    return reminders.consultation_reminders_create()
 
 
 @shared_task(

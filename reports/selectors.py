@@ -270,7 +270,7 @@ def _relief():
 
 
 # The consultation part of the report in one statement: the active patients'
-# consultation status (one latest-consultation lookup each, see
+# consultation status (R4 over the patient's row, see
 # patients.selectors.with_consultation_status) computed once in a CTE, read
 # twice: the totals row first, then the overdue patients.
 _CONSULTATIONS_SQL = """
@@ -293,7 +293,7 @@ def _consultations(patients: QuerySet[Patient]) -> dict:
         "last_name",
         "mrn",
         "created_at",
-        since=F("latest_valid_until"),
+        since=F("consultation_valid_until"),
         consultation_status=F("annotated_consultation_status"),
     )
     inner_sql, inner_params = active.query.sql_with_params()

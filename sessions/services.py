@@ -26,12 +26,7 @@ from django.utils.formats import date_format
 from clinic.prepared import PreparedGet
 from clinic.roles import Role, display_name, require_role, role_of
 from patients.models import Patient, ReminderKind
-from patients.selectors import (
-    clearance_check,
-    is_visible_to,
-    latest_consultation_columns,
-    set_consultation_status,
-)
+from patients.selectors import clearance_check, is_visible_to
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
 from sessions.models import (
     BLOCKING_STATUSES,
@@ -406,7 +401,7 @@ def _lock_session(session: TherapySession) -> TherapySession:
 def _for_completion() -> QuerySet[TherapySession]:
     """Sessions locked (their own row only) with what completing one reads.
 
-    The patient, the patient's latest consultation (R5) and whether the
+    The patient (with its latest consultation's columns, for R5) and whether the
     session covers any prescriptions (no second read when not: every
     massage session, most others).
     """
@@ -416,10 +411,7 @@ def _for_completion() -> QuerySet[TherapySession]:
     return (
         TherapySession.objects.select_for_update(of=("self",))
         .select_related("patient")
-        .annotate(
-            **latest_consultation_columns("patient_id"),
-            has_covered_prescriptions=Exists(covered),
-        )
+        .annotate(has_covered_prescriptions=Exists(covered))
     )
 
 
@@ -431,19 +423,10 @@ _COMPLETION_READ = PreparedGet(_for_completion, "pk", int)
 def _read_for_completion(pk) -> TherapySession:
     """The session `pk`, locked (only its row), with everything completing it reads.
 
-    One statement: the row FOR UPDATE, its patient joined, the patient's
-    latest consultation (for the R5 gate, set on the patient where
-    `consultation_status` and `restrictions` read it) and whether it covers
-    prescriptions.
+    One statement: the row FOR UPDATE, its patient joined (with the R5
+    gate's columns) and whether it covers prescriptions.
     """
-    locked = _COMPLETION_READ.get(pk)
-    set_consultation_status(
-        locked.patient,
-        outcome=locked.latest_consultation_outcome,
-        valid_until=locked.latest_consultation_valid_until,
-        restrictions=locked.latest_consultation_restrictions,
-    )
-    return locked
+    return _COMPLETION_READ.get(pk)
 
 
 def lock_for_completion(*, user, pk) -> TherapySession:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clinic.roles import Role
 from patients.models import Consultation, Patient
+from patients.services import latest_consultation_store
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
 from sessions.models import TherapySession
 
@@ -81,6 +82,13 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     consulted_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
     clinician_name = "Dr. Ada Reed"
     outcome = "cleared"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As patients.services.consultation_create does: the patient stores its latest.
+        consultation = super()._create(model_class, *args, **kwargs)
+        latest_consultation_store(patient=consultation.patient)
+        return consultation
 
 
 class ExerciseFactory(factory.django.DjangoModelFactory):

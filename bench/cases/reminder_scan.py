@@ -18,29 +18,16 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def _latest_consultation_join() -> str:
-    if postgres():
-        return """LEFT JOIN LATERAL (
-            SELECT c.outcome, c.valid_until FROM patients_consultation c
-            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
-        ) l ON true"""
-    return """LEFT JOIN (SELECT p2.id AS patient_id,
-            (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p2.id
-             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
-            (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p2.id
-             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
-          FROM patients_patient p2 WHERE p2.status = 'active') l ON l.patient_id = p.id"""
-
-
 def lower_bound_sql() -> str:
-    """One INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING."""
+    """One INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING, over the
+    latest consultation stored on each patient (as the app reads it)."""
     window_start = (
-        "l.valid_until - %(expiring_days)s"
+        "p.consultation_valid_until - %(expiring_days)s"
         if postgres()
-        else "date(l.valid_until, '-' || %(expiring_days)s || ' days')"
+        else "date(p.consultation_valid_until, '-' || %(expiring_days)s || ' days')"
     )
     days_missing = _days_between("%(today)s", local_date("p.created_at"))
-    days_expired = _days_between("%(today)s", "l.valid_until")
+    days_expired = _days_between("%(today)s", "p.consultation_valid_until")
     return f"""
 INSERT INTO patients_reminder
     (recipient_id, patient_id, kind, day, message, escalated, created_at)
@@ -53,17 +40,17 @@ WITH managers AS (
     SELECT p.id, p.first_name || ' ' || p.last_name || ' (' || p.mrn || ')' AS who,
         CASE WHEN mt.is_active THEN p.massage_therapist_id END AS mt,
         CASE WHEN pt.is_active THEN p.physical_therapist_id END AS pt,
-        CASE WHEN l.outcome IS NULL THEN 'consultation_missing'
-             WHEN l.valid_until < %(today)s THEN 'consultation_expired'
+        CASE WHEN p.consultation_outcome = '' THEN 'consultation_missing'
+             WHEN p.consultation_valid_until < %(today)s THEN 'consultation_expired'
              ELSE 'consultation_expiring' END AS kind,
-        CASE WHEN l.outcome IS NULL THEN {days_missing} ELSE {days_expired} END AS days,
+        CASE WHEN p.consultation_outcome = '' THEN {days_missing} ELSE {days_expired} END AS days,
         {window_start} AS window_start
     FROM patients_patient p
-    {_latest_consultation_join()}
     LEFT JOIN auth_user mt ON mt.id = p.massage_therapist_id
     LEFT JOIN auth_user pt ON pt.id = p.physical_therapist_id
-    WHERE p.status = 'active' AND (l.outcome IS NULL OR (
-        l.outcome IN ('cleared', 'cleared_with_restrictions') AND l.valid_until <= %(soon)s))
+    WHERE p.status = 'active' AND (p.consultation_outcome = '' OR (
+        p.consultation_outcome IN ('cleared', 'cleared_with_restrictions')
+        AND p.consultation_valid_until <= %(soon)s))
 ), recipients AS (
     SELECT c.*, c.mt AS recipient, {false()} AS escalated FROM cand c WHERE c.mt IS NOT NULL
     UNION ALL
@@ -96,7 +83,7 @@ ON CONFLICT DO NOTHING
 class ReminderScan(Case):
     name = "reminder_scan"
     target = 1.5
-    app_path = "patients.reminders.send_consultation_reminders()"
+    app_path = "patients.reminders.consultation_reminders_create()"
     lower_bound_path = "one INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING"
 
     def unavailable(self):
@@ -104,8 +91,8 @@ class ReminderScan(Case):
             module = importlib.import_module("patients.reminders")
         except ImportError as exc:
             return f"patients.reminders is missing ({exc})"
-        self.scan = getattr(module, "send_consultation_reminders", None)
-        return None if self.scan else "patients.reminders.send_consultation_reminders is missing"
+        self.scan = getattr(module, "consultation_reminders_create", None)
+        return None if self.scan else "patients.reminders.consultation_reminders_create is missing"
 
     def setup(self, data):
         self.today = timezone.localdate()

@@ -27,7 +27,7 @@ def test_therapist_sees_badge_opens_inbox_and_marks_reminders_read(
     )
     Patient.objects.filter(pk=second.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
     factories.PatientFactory(first_name="Other", last_name="Team")
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
 
     login(massage_therapist)
     page.set_viewport_size({"width": 1024, "height": 768})  # a tablet
@@ -56,7 +56,7 @@ def test_therapist_sees_badge_opens_inbox_and_marks_reminders_read(
 
 def test_mark_all_read(live_server, login, physical_therapist, page):
     factories.PatientFactory.create_batch(3, physical_therapist=physical_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
 
     login(physical_therapist)
     page.goto(f"{live_server.url}/patients/reminders/")

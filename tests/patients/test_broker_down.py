@@ -151,14 +151,14 @@ def test_scan_during_outage_keeps_reminders_and_next_scan_sends_the_emails(
     broker_down, patient, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.send_consultation_reminders() == 2
+        assert reminders.consultation_reminders_create() == 2
     assert mail.outbox == []
     assert Reminder.objects.filter(emailed_at__isnull=True).count() == 2
 
     # the broker is back (eager here): the next scan catches up on the e-mails
     _use_broker(None, {"task_always_eager": True})
     with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.send_consultation_reminders() == 0
+        assert reminders.consultation_reminders_create() == 0
     assert len(mail.outbox) == 2
     assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
 

@@ -21,7 +21,7 @@ TODAY = timezone.localdate()
 
 
 def scan(day: dt.date = TODAY) -> int:
-    return reminders.send_consultation_reminders(today=day)
+    return reminders.consultation_reminders_create(today=day)
 
 
 def admitted(patient, days_ago: int):
@@ -410,7 +410,7 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     def killed(ids):
         raise SystemExit("worker lost")
 
-    monkeypatch.setattr(reminders, "_email_later", killed)
+    monkeypatch.setattr(reminders, "email_later", killed)
     with pytest.raises(SystemExit):
         scan()
     assert Reminder.objects.count() == 0

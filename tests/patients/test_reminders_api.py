@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def delivered(patient):
     """Today's scan has reminded both therapists of the `patient` fixture."""
-    assert reminders.send_consultation_reminders() == 2
+    assert reminders.consultation_reminders_create() == 2
     return patient
 
 
 def test_list_shows_only_the_callers_reminders(api_client_for, delivered, massage_therapist):
     other_team = factories.PatientFactory()
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
 
     response = api_client_for(massage_therapist).get("/api/v1/reminders/")
 
@@ -67,7 +67,7 @@ def test_someone_elses_reminder_is_404(
 
 def test_read_all_marks_only_the_callers(api_client_for, delivered, massage_therapist):
     factories.PatientFactory(massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
 
     response = api_client_for(massage_therapist).post("/api/v1/reminders/read-all/")
 
@@ -96,11 +96,11 @@ def test_list_query_count_does_not_grow_with_rows(
 ):
     client = api_client_for(massage_therapist)
     factories.PatientFactory(massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/reminders/").json()["count"] == 1
 
     factories.PatientFactory.create_batch(49, massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/reminders/").json()["count"] == 50

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def delivered(patient):
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     return patient
 
 
@@ -28,7 +28,7 @@ def test_inbox_lists_own_reminders_with_patient_link_and_badge(
     client, delivered, massage_therapist
 ):
     hidden = factories.PatientFactory(first_name="Someone", last_name="Else")
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     client.force_login(massage_therapist)
 
     response = client.get(reverse("patients:reminders"))
@@ -82,7 +82,7 @@ def test_someone_elses_reminder_is_404_and_get_is_refused(
 
 def test_mark_all_read_and_unsafe_next_is_ignored(client, delivered, massage_therapist):
     factories.PatientFactory(massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     client.force_login(massage_therapist)
 
     response = client.post(
@@ -98,12 +98,12 @@ def test_inbox_query_count_does_not_grow_with_rows(
 ):
     client.force_login(massage_therapist)
     factories.PatientFactory(massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("patients:reminders")).status_code == 200
 
     factories.PatientFactory.create_batch(24, massage_therapist=massage_therapist)
-    reminders.send_consultation_reminders()
+    reminders.consultation_reminders_create()
     with django_assert_max_num_queries(12):
         response = client.get(reverse("patients:reminders"))
     assert response.content.decode().count("data-reminder-id=") == 25

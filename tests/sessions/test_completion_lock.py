@@ -20,7 +20,7 @@ from patients.selectors import is_visible_to, patients_visible_to
 from sessions import services
 from sessions.models import TherapySession
 from tests import factories
-from tests.patients.test_consultation_status_perf import EXPECTED, _patients_in_every_state
+from tests.patients.test_consultation_status import EXPECTED, _patients_in_every_state
 from tests.sessions.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -46,6 +46,6 @@ class Command(BaseCommand):
                 raise CommandError(f"Could not reach the Celery broker: {exc}") from exc
             self.stdout.write(f"Sent patients.tasks.send_consultation_reminders ({result.id}).")
             return
-        created = reminders.send_consultation_reminders(today=today)
+        created = reminders.consultation_reminders_create(today=today)
         noun = "reminder" if created == 1 else "reminders"
         self.stdout.write(self.style.SUCCESS(f"Created {created} consultation {noun}."))

@@ -1,20 +1,28 @@
-"""with_consultation_status: the same answer as the R4 rule in Python, one lookup per patient."""
+"""R4 stored once: the patient's columns, the property and the SQL expression agree."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
+import time_machine
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from patients.models import Patient
+from patients import services
+from patients.models import CLEARED_STATUSES, Consultation, Patient
 from patients.selectors import with_consultation_status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(dt.datetime(2026, 6, 15, 15, 0, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def _patients_in_every_state() -> dict[str, Patient]:
@@ -70,16 +78,17 @@ EXPECTED = {
 }
 
 
-def test_annotation_agrees_with_the_python_rule_in_every_state():
+def test_property_and_sql_expression_agree_in_every_state():
     patients = _patients_in_every_state()
     annotated = {
         p.pk: p.annotated_consultation_status
         for p in with_consultation_status(Patient.objects.all())
     }
     for name, patient in patients.items():
-        fresh = Patient.objects.get(pk=patient.pk)  # no annotation: the Python rule
-        assert fresh.consultation_status == EXPECTED[name], name
+        assert Patient.objects.get(pk=patient.pk).consultation_status == EXPECTED[name], name
         assert annotated[patient.pk] == EXPECTED[name], name
+    assert Patient.objects.get(pk=patients["D"].pk).restrictions == "No deep pressure."
+    assert Patient.objects.get(pk=patients["B"].pk).restrictions == ""
 
 
 @pytest.mark.parametrize("status", sorted(set(EXPECTED.values())))
@@ -93,24 +102,57 @@ def test_filter_on_the_annotation(status):
     assert found == {patients[n].pk for n, s in EXPECTED.items() if s == status}
 
 
-def test_latest_valid_until_alias_is_the_latest_consultations_date():
-    patients = _patients_in_every_state()
-    rows = dict(
-        with_consultation_status(Patient.objects.all()).values_list("pk", F("latest_valid_until"))
-    )
-    today = timezone.localdate()
-    assert rows[patients["A"].pk] is None
-    assert rows[patients["C"].pk] == today - dt.timedelta(days=1)
-    assert rows[patients["H"].pk] == today - dt.timedelta(days=10)
-
-
-def test_a_filtered_list_looks_the_latest_consultation_up_once_per_use():
-    """One subquery for the status (in SELECT, and once more in WHERE), not two per use."""
+def test_a_filtered_list_does_not_read_the_consultations():
     _patients_in_every_state()
     qs = with_consultation_status(Patient.objects.all()).filter(
         annotated_consultation_status__in=["missing", "expired"]
     )
     with CaptureQueriesContext(connection) as ctx:
         list(qs)
-    sql = ctx.captured_queries[-1]["sql"].lower()
-    assert sql.count("patients_consultation") == 2
+    assert "patients_consultation" not in ctx.captured_queries[-1]["sql"].lower()
+
+
+def _recomputed(patient: Patient, today: dt.date) -> tuple[str, str]:
+    """R4 from the consultations themselves, written independently of the app."""
+    rows = list(Consultation.objects.filter(patient=patient))
+    if not rows:
+        return "missing", ""
+    latest = max(rows, key=lambda c: (c.consulted_on, c.pk))
+    restrictions = latest.restrictions if latest.outcome == "cleared_with_restrictions" else ""
+    if latest.outcome in CLEARED_STATUSES and latest.valid_until and latest.valid_until < today:
+        return "expired", restrictions
+    return latest.outcome, restrictions
+
+
+def test_stored_status_equals_a_recompute_after_random_consultations(manager):
+    rng = random.Random(20261201)
+    patients = [factories.PatientFactory() for _ in range(6)]
+    today = timezone.localdate()
+    for _ in range(60):
+        patient = rng.choice(patients)
+        outcome = rng.choice(["cleared", "cleared_with_restrictions", "not_cleared"])
+        consulted_on = today - dt.timedelta(days=rng.randint(0, 500))
+        valid_until = rng.choice([None, consulted_on + dt.timedelta(days=rng.randint(1, 600))])
+        services.consultation_create(
+            user=manager,
+            patient=Patient.objects.get(pk=patient.pk),
+            consulted_on=consulted_on,
+            clinician_name="Dr. Random",
+            outcome=outcome,
+            restrictions="Gentle only." if outcome == "cleared_with_restrictions" else "",
+            valid_until=valid_until,
+        )
+    annotated = dict(
+        with_consultation_status(Patient.objects.all()).values_list(
+            "pk", "annotated_consultation_status"
+        )
+    )
+    for day in (today, today + dt.timedelta(days=200)):
+        with time_machine.travel(dt.datetime.combine(day, dt.time(17), tzinfo=dt.UTC)):
+            for patient in patients:
+                stored = Patient.objects.get(pk=patient.pk)
+                assert (stored.consultation_status, stored.restrictions) == _recomputed(
+                    patient, day
+                )
+    for patient in patients:
+        assert annotated[patient.pk] == _recomputed(patient, today)[0]
