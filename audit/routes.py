@@ -52,6 +52,8 @@ RULES: list[tuple[str, str | None]] = [
     ("admin:patients_consultation_*", "consultation"),
     ("reports:*", "report"),
     ("api:report*", "report"),
+    ("assessments:*", "patient"),
+    ("api:assessment-*", "assessment"),
 ]
 
 # Nested routes: the parent's kwarg says whose record it is.
@@ -160,6 +162,7 @@ def _model_for(object_type: str):
         "session": ("therapy_sessions", "TherapySession"),
         "series": ("therapy_sessions", "SessionSeries"),
         "amendment": ("therapy_sessions", "SessionAmendment"),
+        "assessment": ("assessments", "Assessment"),
     }
     if object_type not in names:
         return None

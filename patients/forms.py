@@ -32,6 +32,7 @@ class PatientForm(forms.ModelForm):
             "neuropathy_cause",
             "cause_detail",
             "severity",
+            "sex",
             "symptoms",
             "underlying_conditions",
             "email",

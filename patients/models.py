@@ -43,6 +43,13 @@ class Symptom(models.TextChoices):
     BALANCE = "balance", "Poor balance / falls"
 
 
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
 class PatientStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     DISCHARGED = "discharged", "Discharged"
@@ -104,6 +111,8 @@ class Patient(models.Model):
         help_text="Required for nerve compression or other, e.g. 'piriformis syndrome'.",
     )
     severity = models.CharField(max_length=10, choices=Severity.choices)
+    # For sex-specific norms (e.g. the 30-second chair stand, Rikli & Jones).
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
     underlying_conditions = models.TextField(
         blank=True,

@@ -25,6 +25,7 @@ PATIENT_FIELDS = (
     "neuropathy_cause",
     "cause_detail",
     "severity",
+    "sex",
     "symptoms",
     "underlying_conditions",
     "email",

@@ -19,6 +19,8 @@ class Conflict(exceptions.APIException):
 def to_api_exception(exc: Exception) -> Exception:
     """The DRF exception a domain exception stands for (others unchanged)."""
     if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "api_detail"):  # nested paths, e.g. assessment items (R18)
+            return exceptions.ValidationError(exc.api_detail)
         # Field names kept, so pages and API say the same thing.
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, RuleRefused):

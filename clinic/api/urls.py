@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reports.api.urls")),
     path("", include("sessions.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("assessments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split view: the init script is served as a file, so the docs work under the CSP.
     path(

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reports.apps.ReportsConfig",
     "staff.apps.StaffConfig",
     "demo.apps.DemoConfig",
+    "assessments.apps.AssessmentsConfig",
 ]
 
 MIDDLEWARE = [

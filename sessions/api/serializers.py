@@ -284,6 +284,19 @@ class ReliefByKindSerializer(serializers.Serializer):
     combined = serializers.FloatField(allow_null=True)
 
 
+class AssessmentPointSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    performed_on = serializers.DateField()
+    flags = serializers.DictField(child=serializers.BooleanField())
+
+
+class AssessmentProgressSerializer(serializers.Serializer):
+    baseline = AssessmentPointSerializer()
+    latest = AssessmentPointSerializer()
+    change = serializers.FloatField()
+    responder = serializers.BooleanField(allow_null=True)
+
+
 class ProgressSerializer(serializers.Serializer):
     """R14, for the schema; the view returns `patient_progress()` as is."""
 
@@ -298,3 +311,7 @@ class ProgressSerializer(serializers.Serializer):
     sessions_no_show = serializers.IntegerField()
     mean_immediate_relief_by_kind = ReliefByKindSerializer()
     series = SeriesPointSerializer(many=True)
+    assessments = serializers.DictField(
+        child=AssessmentProgressSerializer(),
+        help_text="R19, keyed by each instrument the patient has.",
+    )

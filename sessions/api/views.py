@@ -11,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.selectors import progress_assessments
 from audit.routes import note_patient
 from clinic.forms import IdField
 from clinic.roles import require_role
@@ -192,4 +193,6 @@ class PatientProgressView(APIView):
     @extend_schema(responses=ProgressSerializer)
     def get(self, request, pk: int):
         patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
-        return Response(patient_progress(patient=patient))
+        return Response(
+            {**patient_progress(patient=patient), "assessments": progress_assessments(patient)}
+        )

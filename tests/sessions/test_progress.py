@@ -24,6 +24,7 @@ KEYS = {
     "sessions_no_show",
     "mean_immediate_relief_by_kind",
     "series",
+    "assessments",  # R19
 }
 
 
