@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from clinic.forms import DateInput
 from clinic.roles import Role
-from patients.models import Consultation, Patient, Symptom
+from patients.models import Consultation, Patient, Sex, Symptom
 from staff.selectors import staff_list
 
 User = get_user_model()
@@ -55,6 +55,9 @@ class PatientForm(forms.ModelForm):
             del self.fields["massage_therapist"]
         elif role == Role.PHYSICAL_THERAPIST:
             del self.fields["physical_therapist"]
+        # Optional: "unknown" when not given (only sex-specific norms need it).
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = "For sex-specific norms, e.g. the 30-second chair stand."
         self.fields["contact_consent"].label = "Agrees to be contacted by e-mail"
         self.fields["contact_consent"].help_text = (
             "Appointment reminders, home-programme and intake links. Nothing is sent "
@@ -65,6 +68,9 @@ class PatientForm(forms.ModelForm):
         ].help_text = (
             "Blank means none. Any condition here makes a physician's clearance mandatory."
         )
+
+    def clean_sex(self):
+        return self.cleaned_data.get("sex") or Sex.UNKNOWN
 
     def _post_clean(self):
         # The service runs the model's full_clean; skip ModelForm's own copy so
