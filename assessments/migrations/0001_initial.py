@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('patients', '0004_patient_sex'),
+        ('patients', '0005_patient_sex'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

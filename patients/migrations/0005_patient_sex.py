@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0003_patient_contact_consent'),
+        ('patients', '0004_patient_latest_consultation'),
     ]
 
     operations = [
