@@ -28,6 +28,12 @@ RULES: list[tuple[str, str | None]] = [
     ("api:reminder*", None),
     ("patients:reminder*", None),
     ("api:staff*", None),
+    # The physician directory is the clinic's, not a patient's record.
+    ("api:physician*", None),
+    ("clearance:physician*", None),
+    ("api:clearance-request-*", "clearancerequest"),
+    ("clearance:request-*", "clearancerequest"),
+    ("clearance:*", "patient"),
     ("patients:*", "patient"),
     ("api:patient-*", "patient"),
     ("api:consultation-*", "consultation"),
@@ -156,6 +162,7 @@ def _model_for(object_type: str):
     names = {
         "patient": ("patients", "Patient"),
         "consultation": ("patients", "Consultation"),
+        "clearancerequest": ("clearance", "ClearanceRequest"),
         "plan": ("plans", "TreatmentPlan"),
         "massagecomponent": ("plans", "MassageComponent"),
         "prescription": ("plans", "ExercisePrescription"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),
+    path("clearance/", include("clearance.urls")),
     path("plans/", include("plans.urls")),
     path("sessions/", include("sessions.urls")),
     path("audit/", include("audit.urls")),

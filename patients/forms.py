@@ -88,7 +88,9 @@ class ConsultationForm(forms.ModelForm):
             "restrictions",
             "valid_until",
             "notes",
+            "document",
         ]
+        labels = {"document": "Signed reply (PDF, PNG or JPEG, at most 10 MB)"}
         widgets = {
             "consulted_on": DateInput(),
             "valid_until": DateInput(),

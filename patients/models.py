@@ -166,6 +166,13 @@ class Patient(models.Model):
     consultation_restrictions = models.TextField(
         blank=True, editable=False, help_text="In force: the latest consultation's restrictions."
     )
+    referring_physician = models.ForeignKey(
+        "clearance.Physician",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_patients",
+    )
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -290,6 +297,12 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
+def consultation_document_path(instance, filename: str) -> str:
+    """A random name: the stored path reveals neither the patient nor the upload's name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"consultation-documents/{secrets.token_hex(16)}.{suffix[:5]}"
+
+
 class Consultation(models.Model):
     """A medical consultation: the physician's clearance for therapy (R4)."""
 
@@ -305,6 +318,9 @@ class Consultation(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # R24: the physician's signed reply (PDF, PNG or JPEG), kept in private
+    # storage and served only through an audited view (clearance.documents).
+    document = models.FileField(upload_to=consultation_document_path, max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()

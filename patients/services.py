@@ -31,6 +31,7 @@ PATIENT_FIELDS = (
     "email",
     "phone",
     "contact_consent",
+    "referring_physician",
 )
 
 
@@ -122,14 +123,26 @@ def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
     """Record a medical consultation (R4); it becomes the latest if it is the newest.
 
     The patient's row is locked first, so two consultations recorded at once
-    store the same latest one on the patient.
+    store the same latest one on the patient. An optional `document` (the
+    physician's signed reply, R24) is checked by content and size first. The
+    patient's outstanding clearance requests made on or before the
+    consultation's date become `received` in the same transaction.
     """
+    from clearance.documents import validate_document
+    from clearance.services import clearance_requests_receive
+
     require_role(user, *Role.values)
     Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+    document = data.pop("document", None)
+    if document:
+        validate_document(document)
     consultation = Consultation(patient=patient, recorded_by=user, **data)
-    consultation.full_clean()
+    consultation.full_clean(exclude=["document"])
+    if document:
+        consultation.document = document
     consultation.save()
     latest_consultation_store(patient=patient)
+    clearance_requests_receive(consultation=consultation)
     return consultation
 
 

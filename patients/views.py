@@ -105,7 +105,7 @@ def patient_discharge(request, pk: int):
 def consultation_create(request, pk: int):
     _staff_role(request)
     patient = selectors.patient_get(user=request.user, pk=pk)
-    form = ConsultationForm(request.POST or None)
+    form = ConsultationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_create(user=request.user, patient=patient, **form.cleaned_data)

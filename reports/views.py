@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
+from clearance.selectors import clearance_figures
 from clinic import clinical
 from clinic.roles import Role, require_role, role_of
 from patients import selectors as patient_selectors
@@ -47,6 +48,7 @@ def dashboard(request):
             "csv_url": csv_url,
             "ranges": ranges,
             "clinical": clinical,
+            "clearance": clearance_figures(user=request.user),
             "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
         },
     )

@@ -14,6 +14,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("staff.api.urls")),
     path("", include("patients.api.urls")),
+    path("", include("clearance.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("sessions.api.urls")),
     path("", include("plans.api.urls")),

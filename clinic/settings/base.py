@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # ours
     "clinic.apps.ClinicConfig",
     "patients.apps.PatientsConfig",
+    "clearance.apps.ClearanceConfig",
     "plans.apps.PlansConfig",
     "sessions.apps.TherapySessionsConfig",
     "audit.apps.AuditConfig",
@@ -154,10 +155,38 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (R24: consultation documents). Local files under var/media
+# by default, never served by URL: a view checks access and audits each read.
+# With AWS_STORAGE_BUCKET_NAME set, an S3-compatible bucket (AWS, MinIO, ...)
+# through django-storages, private objects (README: "Storing documents").
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# R24: largest consultation document accepted.
+CONSULTATION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -291,6 +320,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 # An SMTP server that hangs must not hold a worker: the e-mail task retries.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The letterhead of clearance letters (R24) until a patient has a home
+# location with its own name and address.
+CLINIC_NAME = env("CLINIC_NAME", default="Neuropathy Synergy Clinic")
+CLINIC_ADDRESS = env("CLINIC_ADDRESS", default="")
+CLINIC_PHONE = env("CLINIC_PHONE", default="")
+CLINIC_FAX = env("CLINIC_FAX", default="")
 
 # --- Security headers -----------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

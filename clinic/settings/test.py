@@ -16,3 +16,9 @@ AXES_ENABLED = True
 # Tasks run inline unless a test starts a real worker (tests/patients/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Uploaded documents go to a throw-away folder, never the developer's var/media.
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+STORAGES["default"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/media-not-served/"},
+}

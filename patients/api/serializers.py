@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
+from clearance.models import Physician
 from patients import services
 from patients.models import Consultation, Patient, Reminder, Symptom
 
@@ -18,6 +20,9 @@ class PatientSerializer(serializers.ModelSerializer):
     )
     physical_therapist = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), allow_null=True, required=False
+    )
+    referring_physician = serializers.PrimaryKeyRelatedField(
+        queryset=Physician.objects.all(), allow_null=True, required=False
     )
     consultation_status = serializers.CharField(read_only=True)
     restrictions = serializers.CharField(read_only=True)
@@ -43,6 +48,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "contact_consent_at",
             "massage_therapist",
             "physical_therapist",
+            "referring_physician",
             "consultation_status",
             "restrictions",
             "created_at",
@@ -105,6 +111,7 @@ class PatientListSerializer(PatientSerializer):
             ),
             "massage_therapist": instance.massage_therapist_id,
             "physical_therapist": instance.physical_therapist_id,
+            "referring_physician": instance.referring_physician_id,
             "consultation_status": instance.consultation_status,
             "created_at": as_datetime(instance.created_at),
             "updated_at": as_datetime(instance.updated_at),
@@ -112,6 +119,11 @@ class PatientListSerializer(PatientSerializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
+    # R24: the signed reply, sent as multipart form data; read back through
+    # `document_url` (an audited, access-checked download), never a storage URL.
+    document = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    document_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Consultation
         fields = [
@@ -125,8 +137,15 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "notes",
             "recorded_by",
             "created_at",
+            "document",
+            "document_url",
         ]
         read_only_fields = ["patient", "recorded_by", "created_at"]
+
+    def get_document_url(self, obj) -> str | None:
+        if not obj.document:
+            return None
+        return reverse("api:consultation-document", args=[obj.pk])
 
 
 class ReminderSerializer(serializers.ModelSerializer):

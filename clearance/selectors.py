@@ -1,0 +1,86 @@
+"""Reads of R24 with the access rule (R3) and the dashboard's clearance figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Min, QuerySet
+
+from clearance.models import CLEARANCE_OVERDUE_DAYS, ClearanceRequest, ClearanceStatus, Physician
+from clinic import clock
+from clinic.errors import NotVisible
+from patients.models import CLEARED_STATUSES, Consultation
+from patients.selectors import patients_visible_to
+
+
+def physician_list() -> QuerySet[Physician]:
+    """The directory is the clinic's, not a patient's record: every staff member sees it."""
+    return Physician.objects.all()
+
+
+def clearance_requests_visible_to(user) -> QuerySet[ClearanceRequest]:
+    return ClearanceRequest.objects.filter(patient__in=patients_visible_to(user)).select_related(
+        "patient", "physician", "requested_by"
+    )
+
+
+def clearance_request_get(*, user, pk) -> ClearanceRequest:
+    try:
+        return clearance_requests_visible_to(user).get(pk=pk)
+    except (ClearanceRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible("No such clearance request.") from exc
+
+
+def consultation_get(*, user, pk, patient_pk=None) -> Consultation:
+    qs = Consultation.objects.filter(patient__in=patients_visible_to(user))
+    if patient_pk is not None:
+        qs = qs.filter(patient_id=patient_pk)
+    try:
+        return qs.get(pk=pk)
+    except (Consultation.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible("No such consultation.") from exc
+
+
+def overdue_cutoff(today: dt.date) -> dt.datetime:
+    """Requests made before this instant are 7 or more clinic days old on `today`."""
+    from django.utils import timezone
+
+    start = dt.datetime.combine(today - dt.timedelta(days=CLEARANCE_OVERDUE_DAYS - 1), dt.time.min)
+    return timezone.make_aware(start)
+
+
+@dataclass(frozen=True)
+class ClearanceFigures:
+    outstanding: int
+    overdue: int
+    median_days_to_clearance: float | None
+    patients_cleared: int
+    overdue_requests: list[ClearanceRequest]
+
+
+def clearance_figures(*, user, today: dt.date | None = None) -> ClearanceFigures:
+    """Outstanding and overdue (7+ days) requests, and the median days from
+    intake to the first clearing consultation, over the patients `user` sees."""
+    today = today or clock.today()
+    requests = clearance_requests_visible_to(user).filter(status=ClearanceStatus.REQUESTED)
+    overdue = requests.filter(requested_at__lt=overdue_cutoff(today))
+    first_clearance = (
+        patients_visible_to(user)
+        .filter(consultations__outcome__in=[str(s) for s in CLEARED_STATUSES])
+        .annotate(first_cleared=Min("consultations__consulted_on"))
+        .values_list("created_at", "first_cleared")
+    )
+    from django.utils import timezone
+
+    days = [
+        max((cleared - timezone.localdate(created)).days, 0) for created, cleared in first_clearance
+    ]
+    return ClearanceFigures(
+        outstanding=requests.count(),
+        overdue=overdue.count(),
+        median_days_to_clearance=float(statistics.median(days)) if days else None,
+        patients_cleared=len(days),
+        overdue_requests=list(overdue.order_by("requested_at")[:20]),
+    )
