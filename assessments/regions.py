@@ -77,3 +77,61 @@ def region_errors(value) -> list[str]:
     if len(set(map(str, value))) != len(value):
         problems.append("A region is listed twice.")
     return problems
+
+
+ARM = ("shoulder", "upper_arm", "elbow", "forearm", "wrist", "hand")
+LEG = ("hip", "thigh", "knee", "lower_leg", "ankle", "foot_dorsal", "foot_plantar")
+# Words of a free-text area note -> sided region stems or central codes.
+_WORDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("foot", "feet", "sole", "plantar", "toe"), ("foot_plantar", "foot_dorsal")),
+    (("ankle",), ("ankle",)),
+    (("calf", "calves", "lower leg", "shin"), ("lower_leg",)),
+    (("knee",), ("knee",)),
+    (("thigh", "hamstring", "quadricep"), ("thigh",)),
+    (("glute", "buttock", "piriformis"), ("gluteal",)),
+    (("hip",), ("hip",)),
+    (("shoulder", "trapez", "scalene"), ("shoulder",)),
+    (("upper arm", "bicep", "tricep"), ("upper_arm",)),
+    (("elbow",), ("elbow",)),
+    (("forearm",), ("forearm",)),
+    (("wrist",), ("wrist",)),
+    (("hand", "finger", "palm"), ("hand",)),
+    (("limb",), ARM + LEG),
+)
+_CENTRAL_WORDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("lower back", "lumbar"), ("lower_back",)),
+    (("upper back", "thoracic"), ("upper_back",)),
+    (("neck", "cervical", "scalene", "trapez"), ("neck",)),
+    (("chest", "pectoral"), ("chest",)),
+    (("abdom", "belly"), ("abdomen",)),
+    (("head", "scalp", "face"), ("head",)),
+)
+
+
+def regions_from_text(text: str) -> list[str]:
+    """Best-effort region codes for a free-text area (migrating R7's `body_region`).
+
+    Words name regions ("feet" -> both feet, sole and top; "left calf" ->
+    lower_leg_left); a text that names nothing known ("the injured area")
+    gets every region, so R21 errs on the side of the precaution until the
+    therapist narrows it.
+    """
+    lowered = (text or "").lower()
+    sides = [s for s, _ in SIDES if s in lowered] or [s for s, _ in SIDES]
+    found: list[str] = []
+    for words, stems in _WORDS:
+        if any(w in lowered for w in words):
+            found += [f"{stem}_{side}" for stem in stems for side in sides]
+    for words, codes in _CENTRAL_WORDS:
+        if any(w in lowered for w in words):
+            found += list(codes)
+    if "back" in lowered and not {"lower_back", "upper_back"} & set(found):
+        found += ["upper_back", "lower_back"]
+    has_upper_arm = any(c.startswith("upper_arm") for c in found)
+    if "arm" in lowered.replace("forearm", "") and not has_upper_arm:
+        found += [f"{stem}_{side}" for stem in ("upper_arm", "forearm") for side in sides]
+    if " leg" in f" {lowered}" and "lower leg" not in lowered:
+        found += [f"{stem}_{side}" for stem in ("thigh", "knee", "lower_leg") for side in sides]
+    if not found:
+        return [code for code, _ in REGIONS]
+    return [code for code, _ in REGIONS if code in set(found)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from assessments.regions import REGIONS
 from clinic.forms import DateInput
 from plans.models import (
     Exercise,
@@ -14,8 +15,8 @@ from plans.models import (
     PlanStatus,
     PlanTemplate,
     TreatmentPlan,
-    check_massage_precaution,
 )
+from plans.precautions import check_massage_precaution
 from plans.services import MASSAGE_FIELDS, PRESCRIPTION_FIELDS
 
 
@@ -95,6 +96,12 @@ class PlanForm(forms.ModelForm):
 
 class MassageComponentForm(forms.ModelForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    regions = forms.MultipleChoiceField(
+        choices=REGIONS,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-region-choice": "1"}),
+        label="Body regions",
+        help_text="Tap the regions this component treats (at least one).",
+    )
 
     class Meta:
         model = MassageComponent
@@ -105,13 +112,14 @@ class MassageComponentForm(forms.ModelForm):
         }
         labels = {"duration_minutes": "Minutes", "notes": "Internal notes"}
 
-    def __init__(self, *args, patient=None, **kwargs):
+    def __init__(self, *args, patient=None, precautions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        self.fields[
-            "precaution_override"
-        ].help_text = (
-            "Only for deep tissue or firm pressure on a numb or severe patient: say why it is safe."
+        self.precautions = precautions
+        self.fields["body_region"].label = "Note on the area (optional)"
+        self.fields["precaution_override"].help_text = (
+            "Only for deep tissue or firm pressure on a numb region (or a numb or severe "
+            "patient): say why it is safe."
         )
 
     def clean(self):
@@ -123,6 +131,8 @@ class MassageComponentForm(forms.ModelForm):
                     technique=data["technique"],
                     pressure=data["pressure"],
                     precaution_override=data.get("precaution_override", ""),
+                    regions=data.get("regions") or [],
+                    precautions=self.precautions,
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():

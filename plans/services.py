@@ -28,12 +28,17 @@ from plans.models import (
     PlanStatus,
     PlanTemplate,
     TreatmentPlan,
+)
+from plans.precautions import (
+    MassagePrecautions,
     check_massage_precaution,
+    massage_precautions,
 )
 
 PLAN_FIELDS = ("title", "goals", "start_date", "end_date", "visits_per_week")
 MASSAGE_FIELDS = (
     "technique",
+    "regions",
     "body_region",
     "duration_minutes",
     "pressure",
@@ -147,6 +152,7 @@ def _replace_rows(
     not_found: str,
     text_fields: tuple[str, ...],
     resolvers: dict | None = None,
+    row_check=None,
 ) -> None:
     """A list sent replaces the live list: update by id, create new, soft-remove the rest.
 
@@ -185,6 +191,8 @@ def _replace_rows(
         row.position = index
         try:
             row.full_clean(exclude=["plan"])
+            if row_check is not None:
+                row_check(row)
         except ValidationError as exc:
             errors.extend(_item_errors(label, index, exc))
         keep.append(row)
@@ -201,6 +209,19 @@ def _replace_rows(
 
 
 def _replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:
+    precautions = massage_precautions(plan.patient)
+
+    def precaution(row: MassageComponent) -> None:
+        # R7/R21, on the component as it will be saved.
+        check_massage_precaution(
+            patient=plan.patient,
+            technique=row.technique,
+            pressure=row.pressure,
+            precaution_override=row.precaution_override,
+            regions=row.regions,
+            precautions=precautions,
+        )
+
     _replace_rows(
         plan,
         items,
@@ -209,7 +230,8 @@ def _replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> No
         fields=MASSAGE_FIELDS,
         label="Massage component",
         not_found="no such component on this plan.",
-        text_fields=("notes", "precaution_override"),
+        text_fields=("notes", "precaution_override", "body_region"),
+        row_check=precaution,
     )
 
 
@@ -321,6 +343,7 @@ def plan_create_from_template(
     )
     plan.full_clean()
     plan.save()
+    precautions = massage_precautions(patient)
     for component in template.massage_components.all():
         try:
             check_massage_precaution(
@@ -328,6 +351,8 @@ def plan_create_from_template(
                 technique=component.technique,
                 pressure=component.pressure,
                 precaution_override="",
+                regions=component.regions,
+                precautions=precautions,
             )
         except ValidationError as exc:
             raise ValidationError(
@@ -342,6 +367,7 @@ def plan_create_from_template(
             position=component.position,
             technique=component.technique,
             body_region=component.body_region,
+            regions=list(component.regions),
             duration_minutes=component.duration_minutes,
             pressure=component.pressure,
         )
@@ -459,13 +485,18 @@ def _check_activation(plan: TreatmentPlan) -> None:
     )
     if other is not None:
         raise RuleViolation(_one_active_message(plan, other), rule="one_active_plan")
+    precautions: MassagePrecautions | None = None
     for component in plan.massage_components.filter(removed_at__isnull=True):
         try:
+            if precautions is None:
+                precautions = massage_precautions(patient)
             check_massage_precaution(
                 patient=patient,
                 technique=component.technique,
                 pressure=component.pressure,
                 precaution_override=component.precaution_override,
+                regions=component.regions,
+                precautions=precautions,
             )
         except ValidationError as exc:
             raise RuleViolation(

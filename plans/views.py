@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import current_body_chart
 from audit.routes import note_patients
 from clinic.api.exceptions import Conflict
 from clinic.forms import apply_service_errors
@@ -28,6 +29,7 @@ from plans.forms import (
     _grouped_exercise_choices,
 )
 from plans.models import ExerciseCategory
+from plans.precautions import massage_precautions
 from plans.services import ACTION_VERBS, CLOSED_STATUSES, TRANSITIONS
 
 ACTION_STYLE = {
@@ -169,13 +171,15 @@ def _rows_editor(request, pk: int, *, part: str):
             if part == "massage"
             else "Only the patient's physical therapist edits the exercises."
         )
+    precautions = None
     if part == "massage":
         formset_class, prefix = MassageFormSet, "massage"
         initial = [
             {"id": c.pk, **{f: getattr(c, f) for f in services.MASSAGE_FIELDS}}
             for c in plan.live_massage
         ]
-        form_kwargs = {"patient": plan.patient}
+        precautions = massage_precautions(plan.patient)
+        form_kwargs = {"patient": plan.patient, "precautions": precautions}
     else:
         formset_class, prefix = PrescriptionFormSet, "rx"
         initial = [
@@ -223,6 +227,8 @@ def _rows_editor(request, pk: int, *, part: str):
             "version": version,
             "clearance": clearance_check(plan.patient),
             "warnings": selectors.plan_warnings(plan),
+            "precautions": precautions if part == "massage" else None,
+            "body_chart": current_body_chart(plan.patient) if part == "massage" else None,
         },
     )
 

@@ -119,6 +119,7 @@ class MassageComponentFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(TreatmentPlanFactory)
     technique = "swedish"
     body_region = "Lower legs and feet"
+    regions = factory.LazyFunction(lambda: ["lower_leg_left", "lower_leg_right"])
     duration_minutes = 30
     pressure = "light"
 

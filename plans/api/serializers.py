@@ -11,8 +11,8 @@ from plans.models import (
     MassageComponent,
     PlanTemplate,
     TreatmentPlan,
-    check_massage_precaution,
 )
+from plans.precautions import check_massage_precaution, massage_precautions
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -35,6 +35,7 @@ class MassageComponentSerializer(serializers.ModelSerializer):
             "id",
             "position",
             "technique",
+            "regions",
             "body_region",
             "duration_minutes",
             "pressure",
@@ -42,17 +43,27 @@ class MassageComponentSerializer(serializers.ModelSerializer):
             "notes",
         ]
         read_only_fields = ["position"]
+        extra_kwargs = {
+            "regions": {
+                "help_text": "Body-chart region codes (R20), at least one, e.g. foot_plantar_left."
+            }
+        }
 
     def validate(self, attrs):
-        # R7 per item, so the 400 names the item and its field.
+        # R7/R21 per item, so the 400 names the item and its field; the plan
+        # service checks again on the rows as saved.
         patient = self.context.get("patient")
         if patient is not None:
+            if "massage_precautions" not in self.context:
+                self.context["massage_precautions"] = massage_precautions(patient)
             try:
                 check_massage_precaution(
                     patient=patient,
                     technique=attrs.get("technique", ""),
                     pressure=attrs.get("pressure", ""),
                     precaution_override=attrs.get("precaution_override", ""),
+                    regions=attrs.get("regions"),
+                    precautions=self.context["massage_precautions"],
                 )
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(exc.message_dict) from exc
@@ -207,6 +218,7 @@ class RuleErrorSerializer(serializers.Serializer):
 
 class TemplateMassageSerializer(serializers.Serializer):
     technique = serializers.CharField()
+    regions = serializers.ListField(child=serializers.CharField())
     body_region = serializers.CharField()
     duration_minutes = serializers.IntegerField()
     pressure = serializers.CharField()

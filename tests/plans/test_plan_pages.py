@@ -71,13 +71,15 @@ def test_massage_editor_refuses_deep_tissue_on_numb_patient(client, massage_ther
         "massage-TOTAL_FORMS": "1",
         "massage-INITIAL_FORMS": "0",
         "massage-0-technique": "deep_tissue",
+        "massage-0-regions": ["foot_plantar_left", "foot_plantar_right"],
         "massage-0-body_region": "Feet",
         "massage-0-duration_minutes": "20",
         "massage-0-pressure": "moderate",
     }
     response = client.post(f"/plans/{plan.pk}/massage/", data)
     assert response.status_code == 200
-    assert "technique" in response.context["formset"].forms[0].errors
+    # R21: the message stands at the field that lifts the refusal.
+    assert "precaution_override" in response.context["formset"].forms[0].errors
     assert not plan.massage_components.exists()
     data["massage-0-precaution_override"] = "Sensation intact over the calves (tested)."
     assert client.post(f"/plans/{plan.pk}/massage/", data).status_code == 302

@@ -15,6 +15,7 @@ URL = "/api/v1/plans/"
 def _massage(**over):
     return {
         "technique": "swedish",
+        "regions": ["lower_leg_left", "lower_leg_right", "foot_dorsal_left", "foot_dorsal_right"],
         "body_region": "Lower legs and feet",
         "duration_minutes": 30,
         "pressure": "light",
@@ -120,7 +121,7 @@ def test_deep_tissue_on_numb_patient_refused_without_override(mt_client, massage
     refused = mt_client.post(URL, body)
 
     assert refused.status_code == 400, refused.json()
-    assert "technique" in refused.json()["massage_components"]["0"]
+    assert "precaution_override" in refused.json()["massage_components"]["0"]
     assert not TreatmentPlan.objects.filter(patient=patient).exists()
 
     body["massage_components"][0]["precaution_override"] = "Calves only; sensation intact there."
@@ -134,7 +135,7 @@ def test_firm_pressure_on_severe_patient_refused_without_override(mt_client, mas
         f"{URL}{plan.pk}/", {"massage_components": [_massage(pressure="firm")]}
     )
     assert response.status_code == 400
-    assert "pressure" in response.json()["massage_components"]["0"]
+    assert "precaution_override" in response.json()["massage_components"]["0"]
 
 
 def test_severe_patient_plan_activates_only_after_clearance(

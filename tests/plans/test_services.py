@@ -75,6 +75,7 @@ def test_template_with_deep_tissue_refused_for_numb_patient(physical_therapist):
         template=template,
         technique="deep_tissue",
         body_region="Calves",
+        regions=["lower_leg_left", "lower_leg_right"],
         duration_minutes=10,
         pressure="moderate",
     )
@@ -101,6 +102,7 @@ def test_nested_write_is_all_or_nothing(massage_therapist, patient):
     plan = factories.TreatmentPlanFactory(patient=patient, title="Before")
     good = {
         "technique": "swedish",
+        "regions": ["foot_dorsal_left"],
         "body_region": "Feet",
         "duration_minutes": 20,
         "pressure": "light",
