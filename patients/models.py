@@ -15,6 +15,7 @@ from django.utils import timezone
 from clinic import clock
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MAX_AGE_YEARS, NAME_MAX_LENGTH
 from clinic.history import HistoricalRecords
+from locations.models import only_location_pk
 
 
 class NeuropathyCause(models.TextChoices):
@@ -145,6 +146,13 @@ class Patient(models.Model):
         null=True,
         blank=True,
         related_name="pt_patients",
+    )
+    # R16/R17: whose managers see the patient; a single clinic's only location by default.
+    home_location = models.ForeignKey(
+        "locations.Location",
+        on_delete=models.PROTECT,
+        related_name="patients",
+        default=only_location_pk,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

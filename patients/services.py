@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.roles import Role, require_role, role_of
+from locations.services import home_location_for_new_patient
 from patients.models import Consultation, Patient, PatientStatus, generate_mrn
 
 User = get_user_model()
@@ -66,10 +67,11 @@ def patient_create(*, user, **data: Any) -> Patient:
     elif role == Role.PHYSICAL_THERAPIST:
         team["physical_therapist"] = team["physical_therapist"] or user
     _check_care_team(team)
+    home = home_location_for_new_patient(user=user, given=data.pop("home_location", None))
     unknown = set(data) - set(PATIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
-    patient = Patient(**data, **team, created_by=user)
+    patient = Patient(**data, **team, home_location=home, created_by=user)
     _stamp_consent(patient, previous=False)
     patient.full_clean(exclude=["mrn"])
     for _attempt in range(5):
@@ -90,6 +92,10 @@ def patient_update(*, user, patient: Patient, **data: Any) -> Patient:
     role = require_role(user, *Role.values)
     team_changes = {f: data.pop(f) for f in list(data) if f in CARE_TEAM_ROLES}
     status = data.pop("status", None)
+    home = data.pop("home_location", None)
+    if home is not None and home.pk != patient.home_location_id:
+        # R17: only to a location the editor works at or manages.
+        patient.home_location = home_location_for_new_patient(user=user, given=home)
     unknown = set(data) - set(PATIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))

@@ -71,6 +71,11 @@ class TherapySession(models.Model):
     series = models.ForeignKey(
         SessionSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
     )
+    # R16: where it happens (default: the patient's home location); its day and hours
+    # are in that location's time zone.
+    location = models.ForeignKey(
+        "locations.Location", on_delete=models.PROTECT, related_name="sessions"
+    )
     kind = models.CharField(max_length=20, choices=SessionKind.choices)
     scheduled_start = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
@@ -181,6 +186,9 @@ class TherapySession(models.Model):
         # Derived, not a side effect: keep the stored end in step with start + duration.
         if self.scheduled_start is not None and self.duration_minutes:
             self.scheduled_end = self.scheduled_start + dt.timedelta(minutes=self.duration_minutes)
+        if self.location_id is None and self.patient_id is not None:
+            # R16's default, for rows built outside the scheduling service (seeds, fixtures).
+            self.location_id = self.patient.home_location_id
         super().save(*args, **kwargs)
 
     @property

@@ -25,6 +25,8 @@ from django.utils.formats import date_format
 
 from clinic.prepared import PreparedGet
 from clinic.roles import Role, display_name, require_role, role_of
+from locations.models import Location
+from locations.selectors import managers_of, work_location_ids
 from patients.models import Patient, ReminderKind
 from patients.selectors import clearance_check, is_visible_to
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
@@ -64,6 +66,7 @@ class _Booking:
     physical_therapist: Any
     prescriptions: list[ExercisePrescription]
     duration_minutes: int
+    location: Location
 
 
 @dataclass
@@ -74,9 +77,21 @@ class SeriesResult:
     skipped: list[dict] = field(default_factory=list)
 
 
-def _fmt(when: dt.datetime) -> str:
-    local = timezone.localtime(when)
+def _fmt(when: dt.datetime, tz=None) -> str:
+    """A time as people at the location read it (R16: the location's time zone)."""
+    local = timezone.localtime(when, tz)
     return f"{date_format(local, 'D Y-m-d')} {local:%H:%M}"
+
+
+def _resolve_location(location: Location | None, patient: Patient, therapists, errors) -> Location:
+    """R16: the session's location (default the patient's home), where each therapist works."""
+    chosen = location if location is not None else patient.home_location
+    if not chosen.active:
+        errors["location"] = f"{chosen.name} is closed (inactive); choose another location."
+    for therapist in therapists:
+        if therapist is not None and chosen.pk not in work_location_ids(therapist):
+            errors["location"] = f"{display_name(therapist)} does not work at {chosen.name}."
+    return chosen
 
 
 def _prepare(
@@ -88,8 +103,9 @@ def _prepare(
     massage_therapist=None,
     physical_therapist=None,
     covered_prescriptions: Iterable[ExercisePrescription] | None = None,
+    location: Location | None = None,
 ) -> _Booking:
-    """R9 and R12 checks shared by single bookings and series."""
+    """R9, R12 and R16 checks shared by single bookings and series."""
     role = require_role(user, *THERAPIST_ROLES)
     if kind not in SessionKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(SessionKind.values)}."})
@@ -154,6 +170,7 @@ def _prepare(
         prescriptions = []
     if duration_minutes is None or not 5 <= int(duration_minutes) <= 480:
         errors["duration_minutes"] = "Duration must be between 5 and 480 minutes."
+    where = _resolve_location(location, patient, (mt, pt), errors)
     if errors:
         raise ValidationError(errors)
     return _Booking(
@@ -164,11 +181,12 @@ def _prepare(
         physical_therapist=pt,
         prescriptions=prescriptions,
         duration_minutes=int(duration_minutes),
+        location=where,
     )
 
 
-def _check_in_plan_dates(plan: TreatmentPlan, start: dt.datetime, field_name: str) -> None:
-    day = timezone.localdate(start)
+def _check_in_plan_dates(plan: TreatmentPlan, start: dt.datetime, field_name: str, tz=None) -> None:
+    day = timezone.localdate(start, tz)
     if day < plan.start_date or (plan.end_date and day > plan.end_date):
         until = f" to {plan.end_date}" if plan.end_date else " onwards"
         dates = f"{plan.start_date}{until}"
@@ -197,8 +215,13 @@ def find_clashes(
     start: dt.datetime,
     end: dt.datetime,
     exclude_pk: int | None = None,
+    tz=None,
 ) -> list[str]:
-    """R10: human-readable descriptions of sessions overlapping [start, end)."""
+    """R10: human-readable descriptions of sessions overlapping [start, end).
+
+    Times are given in `tz` (the booking location's zone, R16; default the
+    settings' zone).
+    """
     therapist_ids = [t.pk for t in therapists if t is not None]
     who = Q(patient=patient)
     if therapist_ids:
@@ -213,7 +236,9 @@ def find_clashes(
         qs = qs.exclude(pk=exclude_pk)
     messages = []
     for other in qs:
-        when = f"{_fmt(other.scheduled_start)}-{timezone.localtime(other.scheduled_end):%H:%M}"
+        when = (
+            f"{_fmt(other.scheduled_start, tz)}-{timezone.localtime(other.scheduled_end, tz):%H:%M}"
+        )
         kind = other.get_kind_display().lower()
         if other.patient_id == patient.pk:
             messages.append(f"The patient already has a {kind} session on {when}.")
@@ -230,6 +255,7 @@ def _create(
     session = TherapySession(
         plan=booking.plan,
         patient=booking.patient,
+        location=booking.location,
         series=series,
         kind=booking.kind,
         scheduled_start=start,
@@ -257,8 +283,9 @@ def session_schedule(
     massage_therapist=None,
     physical_therapist=None,
     covered_prescriptions: Iterable[ExercisePrescription] | None = None,
+    location: Location | None = None,
 ) -> TherapySession:
-    """Book one session (R9, R10, R12).
+    """Book one session (R9, R10, R12, R16).
 
     Therapists default to the patient's care team by kind (a combined visit
     has both, massage first). Physical therapists book any kind and choose the
@@ -274,10 +301,12 @@ def session_schedule(
         massage_therapist=massage_therapist,
         physical_therapist=physical_therapist,
         covered_prescriptions=covered_prescriptions,
+        location=location,
     )
     if scheduled_start is None:
         raise ValidationError({"scheduled_start": "This field is required."})
-    _check_in_plan_dates(plan, scheduled_start, "scheduled_start")
+    tz = booking.location.tz
+    _check_in_plan_dates(plan, scheduled_start, "scheduled_start", tz)
     _lock(booking)
     end = scheduled_start + dt.timedelta(minutes=booking.duration_minutes)
     clashes = find_clashes(
@@ -285,6 +314,7 @@ def session_schedule(
         therapists=[booking.massage_therapist, booking.physical_therapist],
         start=scheduled_start,
         end=end,
+        tz=tz,
     )
     if clashes:
         raise ValidationError({"scheduled_start": [f"Clash: {c}" for c in clashes]})
@@ -305,10 +335,13 @@ def session_series_schedule(
     massage_therapist=None,
     physical_therapist=None,
     covered_prescriptions: Iterable[ExercisePrescription] | None = None,
+    location: Location | None = None,
 ) -> SeriesResult:
     """Book a recurring series, e.g. every Mon and Thu at 09:00 for 6 weeks.
 
-    `weekdays` are ISO weekdays (1 = Monday). Occurrences that clash (R10)
+    Days and the start time are the location's (R16: its time zone, so
+    09:00 stays 09:00 across a daylight-saving change). `weekdays` are ISO
+    weekdays (1 = Monday). Occurrences that clash (R10)
     or fall outside the plan's dates are skipped and reported; the rest are
     booked. If nothing at all can be booked, nothing is saved (400).
     """
@@ -320,7 +353,9 @@ def session_series_schedule(
         massage_therapist=massage_therapist,
         physical_therapist=physical_therapist,
         covered_prescriptions=covered_prescriptions,
+        location=location,
     )
+    tz = booking.location.tz
     errors = {}
     days = sorted(set(weekdays or []))
     if not days or any(not isinstance(d, int) or not 1 <= d <= 7 for d in days):
@@ -334,7 +369,10 @@ def session_series_schedule(
     if errors:
         raise ValidationError(errors)
     _check_in_plan_dates(
-        plan, timezone.make_aware(dt.datetime.combine(first_date, start_time)), "first_date"
+        plan,
+        timezone.make_aware(dt.datetime.combine(first_date, start_time), tz),
+        "first_date",
+        tz,
     )
     _lock(booking)
     series = SessionSeries(
@@ -354,7 +392,7 @@ def session_series_schedule(
         day = first_date + dt.timedelta(days=offset)
         if day.isoweekday() not in days:
             continue
-        start = timezone.make_aware(dt.datetime.combine(day, start_time))
+        start = timezone.make_aware(dt.datetime.combine(day, start_time), tz)
         if plan.end_date and day > plan.end_date:
             result.skipped.append(
                 {"start": start, "reason": f"After the plan ends ({plan.end_date})."}
@@ -366,13 +404,14 @@ def session_series_schedule(
             therapists=[booking.massage_therapist, booking.physical_therapist],
             start=start,
             end=end,
+            tz=tz,
         )
         if clashes:
             result.skipped.append({"start": start, "reason": " ".join(clashes)})
             continue
         result.created.append(_create(booking, user=user, start=start, series=series))
     if not result.created:
-        reasons = [f"{_fmt(s['start'])}: {s['reason']}" for s in result.skipped]
+        reasons = [f"{_fmt(s['start'], tz)}: {s['reason']}" for s in result.skipped]
         raise ValidationError(
             {"weekdays": ["No session of this series could be booked.", *reasons[:10]]}
         )
@@ -573,8 +612,8 @@ def _notify_adverse_event(session: TherapySession, *, author) -> None:
     from patients.notifications import notify
 
     patient = session.patient
-    managers = User.objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER).distinct()
-    day = timezone.localdate(session.scheduled_start)
+    managers = managers_of(patient.home_location_id)  # R17: the patient's managers only
+    day = timezone.localdate(session.scheduled_start, session.location.tz)
     notify(
         recipients=[patient.massage_therapist, patient.physical_therapist, *managers],
         patient=patient,

@@ -28,8 +28,17 @@ def staff_create(
     first_name: str = "",
     last_name: str = "",
     check_password: bool = True,
+    locations=None,
+    managed_locations=None,
+    manages_all_locations: bool | None = None,
 ):
-    """Create a staff member in exactly one role group."""
+    """Create a staff member in exactly one role group, at their locations (R16, R17).
+
+    `locations` default to the only location when there is one; a manager
+    given neither `managed_locations` nor `manages_all_locations` manages all.
+    """
+    from locations.services import staff_scope_set
+
     if role not in ROLE_NAMES:
         raise ValidationError(
             {"role": f"Unknown role '{role}'. Choose one of: {', '.join(sorted(ROLE_NAMES))}."}
@@ -46,6 +55,12 @@ def staff_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get(name=role))
+    staff_scope_set(
+        user=user,
+        locations=locations,
+        managed_locations=managed_locations,
+        manages_all_locations=manages_all_locations,
+    )
     return user
 
 

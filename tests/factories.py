@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clinic.roles import Role
+from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
 from patients.models import Consultation, Patient
 from patients.services import latest_consultation_store
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
@@ -32,11 +34,33 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, extracted))
 
 
+def main_location() -> Location:
+    """The migration's "Main clinic" (get_or_create: transactional tests flush it)."""
+    return Location.objects.get_or_create(
+        name=MAIN_LOCATION_NAME, defaults={"time_zone": settings.TIME_ZONE}
+    )[0]
+
+
 def _join(user, role: str | None, default: str | None = None) -> None:
     user.save()
     if role or default:
         # get_or_create: transactional (browser) tests flush the migration-made groups.
         user.groups.add(Group.objects.get_or_create(name=role or default)[0])
+        # R16/R17: staff work at the main clinic; managers manage all (as staff_create).
+        scope, _ = StaffScope.objects.get_or_create(
+            user=user, defaults={"manages_all_locations": (role or default) == Role.CLINIC_MANAGER}
+        )
+        scope.locations.add(main_location())
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Site {n}")
+    time_zone = "America/Chicago"
+    address = factory.LazyAttribute(lambda loc: f"1 Main Street, {loc.name}")
 
 
 def _role(default: str):
@@ -72,6 +96,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
     underlying_conditions = ""
     massage_therapist = factory.SubFactory(MassageTherapistFactory)
     physical_therapist = factory.SubFactory(PhysicalTherapistFactory)
+    home_location = factory.LazyFunction(main_location)
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):
@@ -158,6 +183,7 @@ class TherapySessionFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(ActivePlanFactory)
     patient = factory.SelfAttribute("plan.patient")
+    location = factory.SelfAttribute("patient.home_location")
     kind = "massage"
     scheduled_start = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     duration_minutes = 60

@@ -13,6 +13,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("staff.api.urls")),
+    path("", include("locations.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("clearance.api.urls")),
     path("", include("reports.api.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     # ours
     "clinic.apps.ClinicConfig",
+    "locations.apps.LocationsConfig",
     "patients.apps.PatientsConfig",
     "clearance.apps.ClearanceConfig",
     "plans.apps.PlansConfig",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from clearance.models import Physician
+from locations.models import Location
 from patients import services
 from patients.models import Consultation, Patient, Reminder, Symptom
 
@@ -26,6 +27,11 @@ class PatientSerializer(serializers.ModelSerializer):
     )
     consultation_status = serializers.CharField(read_only=True)
     restrictions = serializers.CharField(read_only=True)
+    home_location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        help_text="Location id. On POST: default the creator's only location, else required.",
+    )
 
     class Meta:
         model = Patient
@@ -49,6 +55,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "massage_therapist",
             "physical_therapist",
             "referring_physician",
+            "home_location",
             "consultation_status",
             "restrictions",
             "created_at",
@@ -112,6 +119,7 @@ class PatientListSerializer(PatientSerializer):
             "massage_therapist": instance.massage_therapist_id,
             "physical_therapist": instance.physical_therapist_id,
             "referring_physician": instance.referring_physician_id,
+            "home_location": instance.home_location_id,
             "consultation_status": instance.consultation_status,
             "created_at": as_datetime(instance.created_at),
             "updated_at": as_datetime(instance.updated_at),

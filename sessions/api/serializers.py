@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from clinic.api.serializers import VisibleRecordField
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
+from locations.models import Location
 from plans.models import ExercisePrescription, TreatmentPlan
 from sessions.models import (
     ExercisePerformed,
@@ -82,6 +83,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "patient",
             "patient_name",
             "series",
+            "location",
             "kind",
             "scheduled_start",
             "scheduled_end",
@@ -117,6 +119,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "patient": instance.patient_id,
             "patient_name": instance.patient.full_name,
             "series": instance.series_id,
+            "location": instance.location_id,
             "kind": instance.kind,
             "scheduled_start": _datetime(instance.scheduled_start),
             "scheduled_end": _datetime(instance.scheduled_end),
@@ -191,6 +194,12 @@ class _BookingSerializer(serializers.Serializer):
     )
     covered_prescriptions = serializers.PrimaryKeyRelatedField(
         queryset=ExercisePrescription.objects.all(), many=True, required=False
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Location id (R16); default the patient's home location.",
     )
 
     def __init__(self, *args, plans=None, **kwargs):

@@ -84,6 +84,7 @@ MATRIX: dict[str, E] = {
     "api:me": E("GET", None, READ_API),
     "api:staff-list": E("GET", None, READ_API),
     "api:staff-deactivate": E("POST", "staff", "200 403 403 401"),
+    "api:location-list": E("GET", None, READ_API),
     # --- patients (R1-R4) ---------------------------------------------------
     "patients:list": E("GET", None, READ_PAGE),
     "patients:create": E("GET", None, READ_PAGE),

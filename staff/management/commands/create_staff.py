@@ -6,7 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.roles import ROLE_NAMES
+from locations.services import locations_by_names
 from staff.services import staff_create
+
+
+def _named(value: str | None, option: str):
+    if value is None:
+        return None
+    return locations_by_names(value.split(","), field=option)
 
 
 class Command(BaseCommand):
@@ -21,6 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
+        parser.add_argument(
+            "--locations",
+            help="NAME[,NAME...]: where they work (default: the only location, if one).",
+        )
+        managed = parser.add_mutually_exclusive_group()
+        managed.add_argument(
+            "--manages", help="Managers: NAME[,NAME...], the locations they manage."
+        )
+        managed.add_argument(
+            "--manages-all",
+            action="store_true",
+            help="Managers: manage every location (head office; the default).",
+        )
 
     def handle(self, *args, **opts):
         if opts["role"] not in ROLE_NAMES:
@@ -33,6 +53,8 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         try:
+            locations = _named(opts["locations"], "locations")
+            managed = _named(opts["manages"], "manages")
             user = staff_create(
                 username=opts["username"],
                 role=opts["role"],
@@ -40,6 +62,9 @@ class Command(BaseCommand):
                 email=opts["email"],
                 first_name=opts["first_name"],
                 last_name=opts["last_name"],
+                locations=locations,
+                managed_locations=managed,
+                manages_all_locations=True if opts["manages_all"] else None,
             )
         except ValidationError as exc:
             raise CommandError(

@@ -1,0 +1,52 @@
+"""Locations and staff scopes in the admin: head office (managers of all locations) only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clinic.roles import Role, role_of
+from locations.models import Location, StaffScope
+from locations.selectors import managed_location_ids
+
+
+def _head_office(request) -> bool:
+    user = request.user
+    if user.is_superuser:
+        return True
+    return role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None
+
+
+class _HeadOfficeOnly:
+    """R17: only a manager of all locations (or a superuser) administers sites and scopes."""
+
+    def has_module_permission(self, request) -> bool:
+        return _head_office(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _head_office(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return _head_office(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _head_office(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # patients and sessions point at locations: deactivate instead
+
+
+@admin.register(Location)
+class LocationAdmin(_HeadOfficeOnly, SimpleHistoryAdmin):
+    list_display = ["name", "time_zone", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "address"]
+
+
+@admin.register(StaffScope)
+class StaffScopeAdmin(_HeadOfficeOnly, admin.ModelAdmin):
+    list_display = ["user", "manages_all_locations"]
+    list_select_related = ["user"]
+    filter_horizontal = ["locations", "managed_locations"]
+    search_fields = ["user__username", "user__last_name"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,113 @@
+"""Reads of locations and of each staff member's scope (R16, R17).
+
+`managed_location_ids(user)` is what `patients.selectors.patients_visible_to`
+asks for a manager; nothing else decides what a manager may see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clinic.errors import WrongRole
+from clinic.roles import Role, role_of
+from locations.models import Location, StaffScope
+
+# Marker cached on the user object: "not read yet" (None means "all locations").
+_UNSET = object()
+
+
+def managed_location_ids(user) -> frozenset[int] | None:
+    """The ids of the locations a manager manages, or None for all of them (head office).
+
+    One query per request at most (cached on the user object). A user who
+    is not a manager, or a manager without a scope, manages nothing.
+    """
+    cached = getattr(user, "_managed_location_ids", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    result: frozenset[int] | None = frozenset()
+    if role_of(user) == Role.CLINIC_MANAGER:
+        rows = list(
+            StaffScope.objects.filter(user=user).values_list(
+                "manages_all_locations", "managed_locations"
+            )
+        )
+        if any(all_ for all_, _ in rows):
+            result = None
+        else:
+            result = frozenset(pk for _, pk in rows if pk is not None)
+    user._managed_location_ids = result
+    return result
+
+
+def work_location_ids(user) -> frozenset[int]:
+    """The ids of the locations a staff member works at (R16)."""
+    cached = getattr(user, "_work_location_ids", None)
+    if cached is None:
+        cached = frozenset(
+            StaffScope.locations.through.objects.filter(staffscope__user=user).values_list(
+                "location_id", flat=True
+            )
+        )
+        user._work_location_ids = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after it changed, e.g. in the staff pages)."""
+    for name in ("_managed_location_ids", "_work_location_ids"):
+        user.__dict__.pop(name, None)
+
+
+def locations_visible_to(user) -> QuerySet[Location]:
+    """`GET /locations/`: locations the caller works at or manages (head office: all)."""
+    if role_of(user) is None:
+        return Location.objects.none()
+    managed = managed_location_ids(user) if role_of(user) == Role.CLINIC_MANAGER else frozenset()
+    if managed is None:
+        return Location.objects.all()
+    return Location.objects.filter(pk__in=set(managed) | set(work_location_ids(user)))
+
+
+def location_choices_for(user) -> QuerySet[Location]:
+    """Active locations a staff member may put a new patient or session in."""
+    return locations_visible_to(user).filter(active=True)
+
+
+def location_in_scope(user, location: Location | int | None) -> Location | None:
+    """R17 for reports, dashboard, CSV and audit: the location asked for, if managed.
+
+    None (no filter asked) passes through; a location the caller does not
+    manage is refused (403), whether it exists or not, so its name and
+    existence are not revealed either.
+    """
+    if location in (None, ""):
+        return None
+    pk = location.pk if isinstance(location, Location) else location
+    managed = managed_location_ids(user)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise WrongRole("You do not manage this location.") from exc
+    if managed is not None and pk not in managed:
+        raise WrongRole("You do not manage this location.")
+    found = location if isinstance(location, Location) else Location.objects.filter(pk=pk).first()
+    if found is None:
+        raise WrongRole("You do not manage this location.")
+    return found
+
+
+def managers_of(location_id: int):
+    """Active managers who manage `location_id` (directly or as head office), for notices."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
+        .filter(
+            Q(location_scope__manages_all_locations=True)
+            | Q(location_scope__managed_locations=location_id)
+        )
+        .distinct()
+    )
