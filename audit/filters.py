@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from clinic.forms import DateInput
+from clinic.http import parse_id
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -38,8 +39,9 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def by_patient(self, queryset, name, value):
         value = value.strip()
-        if value.isdigit() and len(value) < 18:
-            return queryset.filter(Q(patient_id=int(value)) | Q(patient__mrn__iexact=value))
+        pk = parse_id(value)
+        if pk is not None:
+            return queryset.filter(Q(patient_id=pk) | Q(patient__mrn__iexact=value))
         return queryset.filter(patient__mrn__iexact=value)
 
     def from_day(self, queryset, name, value):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from clinic.errors import NotVisible, RuleRefused, StaleVersion, WrongRole
+from clinic.http import safe_next
 
 
 class DomainErrorMiddleware:
@@ -27,10 +27,5 @@ class DomainErrorMiddleware:
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, RuleRefused | StaleVersion):
             messages.error(request, exception.message)
-            back = request.headers.get("referer", "")
-            if not url_has_allowed_host_and_scheme(
-                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                back = "/"
-            return HttpResponseRedirect(back)
+            return HttpResponseRedirect(safe_next(request, request.headers.get("referer")))
         return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from clinic import dates
 from clinic.forms import DateInput
 from clinic.roles import Role
 from patients.models import Consultation, Patient, Sex, Symptom
@@ -51,6 +52,7 @@ class PatientForm(forms.ModelForm):
         self.fields["massage_therapist"].queryset = staff_list(role=Role.MASSAGE_THERAPIST)
         self.fields["physical_therapist"].queryset = staff_list(role=Role.PHYSICAL_THERAPIST)
         # A therapist is always in their own slot (R2); managers assign both.
+        # Once the patient exists, only a manager changes the other discipline's slot.
         if role == Role.MASSAGE_THERAPIST:
             del self.fields["massage_therapist"]
         elif role == Role.PHYSICAL_THERAPIST:
@@ -58,6 +60,22 @@ class PatientForm(forms.ModelForm):
         # Optional: "unknown" when not given (only sex-specific norms need it).
         self.fields["sex"].required = False
         self.fields["sex"].help_text = "For sex-specific norms, e.g. the 30-second chair stand."
+        editing = self.instance is not None and self.instance.pk is not None
+        for name in ("massage_therapist", "physical_therapist"):
+            if name not in self.fields or not editing:
+                continue
+            if role != Role.CLINIC_MANAGER:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "A clinic manager changes the care team."
+            else:
+                self.fields[name].help_text = (
+                    "Future sessions booked with the current therapist move to the new one "
+                    "(or nothing changes, listing the sessions that would clash)."
+                )
+        if editing:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version, min_value=0
+            )
         self.fields["contact_consent"].label = "Agrees to be contacted by e-mail"
         self.fields["contact_consent"].help_text = (
             "Appointment reminders, home-programme and intake links. Nothing is sent "
@@ -91,6 +109,7 @@ class ConsultationForm(forms.ModelForm):
             "document",
         ]
         labels = {"document": "Signed reply (PDF, PNG or JPEG, at most 10 MB)"}
+        field_classes = {"consulted_on": dates.DateField, "valid_until": dates.DateField}
         widgets = {
             "consulted_on": DateInput(),
             "valid_until": DateInput(),

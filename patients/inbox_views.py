@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from clinic.http import redirect_next
 from clinic.roles import role_of
 from patients import notifications, selectors
 
@@ -68,9 +68,4 @@ def reminders_read_all(request):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("patients:reminders")
+    return redirect_next(request, "patients:reminders")

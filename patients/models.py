@@ -161,6 +161,8 @@ class Patient(models.Model):
         blank=True,
         related_name="+",
     )
+    # Optimistic locking: a write names the version it read (stale: 409).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     discharged_at = models.DateTimeField(null=True, blank=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic.errors import RuleRefused, StaleVersion, WrongRole
 from clinic.roles import Role, require_role, role_of
 from locations.services import home_location_for_new_patient
 from patients.models import Consultation, Patient, PatientStatus, generate_mrn
@@ -57,15 +58,34 @@ def _check_care_team(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _own_slot(role: str) -> str | None:
+    return {
+        Role.MASSAGE_THERAPIST: "massage_therapist",
+        Role.PHYSICAL_THERAPIST: "physical_therapist",
+    }.get(role)
+
+
 @transaction.atomic
 def patient_create(*, user, **data: Any) -> Patient:
-    """Record a new patient. A therapist creating one joins the care team (R2)."""
+    """Record a new patient. A therapist creating one joins the care team (R2).
+
+    A therapist is always their own discipline's therapist of the patient they
+    record; naming someone else there is refused before anything is saved
+    (R2, R15), so the answer is never a 404 for a patient that was stored.
+    """
     role = require_role(user, *Role.values)
     team = {f: data.pop(f, None) for f in CARE_TEAM_ROLES}
-    if role == Role.MASSAGE_THERAPIST:
-        team["massage_therapist"] = team["massage_therapist"] or user
-    elif role == Role.PHYSICAL_THERAPIST:
-        team["physical_therapist"] = team["physical_therapist"] or user
+    data.pop("version", None)
+    own = _own_slot(role)
+    if own is not None:
+        if team[own] not in (None, user):
+            raise RuleRefused(
+                "R2",
+                f"You record this patient as their {CARE_TEAM_ROLES[own].label.lower()}; "
+                "a clinic manager can assign someone else afterwards.",
+                field=own,
+            )
+        team[own] = user
     _check_care_team(team)
     home = home_location_for_new_patient(user=user, given=data.pop("home_location", None))
     unknown = set(data) - set(PATIENT_FIELDS)
@@ -86,11 +106,40 @@ def patient_create(*, user, **data: Any) -> Patient:
     raise RuntimeError("Could not allocate a unique MRN")  # pragma: no cover
 
 
+def _lock_version(patient: Patient, version: int | None) -> None:
+    """Optimistic locking: re-read the version under a row lock; stale is a 409."""
+    current = (
+        Patient.objects.select_for_update().filter(pk=patient.pk).values_list("version", flat=True)
+    ).first()
+    if version is not None and int(version) != current:
+        raise StaleVersion(
+            "This patient was changed by someone else since you opened it "
+            f"(your version {version}, now {current}). Reload and try again."
+        )
+    patient.version = (current or 0) + 1
+
+
 @transaction.atomic
-def patient_update(*, user, patient: Patient, **data: Any) -> Patient:
-    """Change a patient's record, care team (managers and therapists) or status."""
+def patient_update(*, user, patient: Patient, version: int | None = None, **data: Any) -> Patient:
+    """Change a patient's record, care team or status.
+
+    Care team: managers change either slot; a therapist changes neither
+    discipline's slot to anyone but themself (403). When a slot changes, the
+    future sessions of that discipline move to the new therapist in this
+    transaction (sessions.reassignment; refused with the list when they
+    cannot). The ones moved are left on `patient.moved_sessions`.
+    `version`, when given, must be the stored one (409 otherwise).
+    """
+    from sessions.reassignment import sessions_follow_care_team
+
     role = require_role(user, *Role.values)
-    team_changes = {f: data.pop(f) for f in list(data) if f in CARE_TEAM_ROLES}
+    team_changes = {
+        f: data.pop(f)
+        for f in list(data)
+        if f in CARE_TEAM_ROLES and data[f] != getattr(patient, f)
+    }
+    for f in CARE_TEAM_ROLES:
+        data.pop(f, None)  # sent unchanged
     status = data.pop("status", None)
     home = data.pop("home_location", None)
     if home is not None and home.pk != patient.home_location_id:
@@ -99,14 +148,26 @@ def patient_update(*, user, patient: Patient, **data: Any) -> Patient:
     unknown = set(data) - set(PATIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
+    _lock_version(patient, version)
     if team_changes:
         _check_care_team(team_changes)
         if role != Role.CLINIC_MANAGER:
-            # A therapist may not remove themself from their own slot (they would
-            # lose the patient mid-edit); reassignments are a manager's job.
-            own = "massage_therapist" if role == Role.MASSAGE_THERAPIST else "physical_therapist"
-            if own in team_changes and team_changes[own] != user:
-                raise PermissionDenied("Only a clinic manager can reassign your own role's slot.")
+            own = _own_slot(role)
+            for field, member in team_changes.items():
+                if field != own:
+                    raise WrongRole(
+                        "Only a clinic manager can change the other discipline's therapist."
+                    )
+                if member != user:
+                    # A therapist may not hand their own slot to someone else (they
+                    # would lose the patient mid-edit); reassignments are a manager's job.
+                    raise WrongRole("Only a clinic manager can reassign your own role's slot.")
+    moved = []
+    for field, member in team_changes.items():
+        moved += sessions_follow_care_team(
+            patient=patient, slot=field, old=getattr(patient, field), new=member
+        )
+    patient.moved_sessions = moved
     consented_before = patient.contact_consent
     for field, value in {**data, **team_changes}.items():
         setattr(patient, field, value)

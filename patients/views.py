@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.routes import note_patients
+from clinic.errors import RuleRefused, StaleVersion
 from clinic.forms import apply_service_errors
 from clinic.roles import role_of
 from patients import selectors, services
@@ -85,8 +86,16 @@ def patient_edit(request, pk: int):
         except ValidationError as exc:
             patient.refresh_from_db()
             apply_service_errors(form, exc)
+        except (RuleRefused, StaleVersion) as exc:
+            patient.refresh_from_db()
+            form.add_error(getattr(exc, "field", None), exc.message)
         else:
-            messages.success(request, "Patient updated.")
+            moved = len(patient.moved_sessions)
+            messages.success(
+                request,
+                "Patient updated."
+                + (f" {moved} future session(s) moved to the new therapist." if moved else ""),
+            )
             return redirect("patients:detail", pk=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 

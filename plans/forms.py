@@ -6,8 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.regions import REGIONS
+from clinic import dates
 from clinic.forms import DateInput
 from plans.models import (
+    MAX_PLAN_LIST_ROWS,
     Exercise,
     ExerciseCategory,
     ExercisePrescription,
@@ -50,6 +52,7 @@ class PlanCreateForm(forms.ModelForm):
             "end_date",
             "visits_per_week",
         ]
+        field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -84,6 +87,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = ["title", "goals", "start_date", "end_date", "visits_per_week"]
+        field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -205,12 +209,16 @@ class BaseRowsFormSet(forms.BaseFormSet):
         return items
 
 
-MassageFormSet = forms.formset_factory(
-    MassageComponentForm, formset=BaseRowsFormSet, extra=1, can_delete=True
-)
-PrescriptionFormSet = forms.formset_factory(
-    ExercisePrescriptionForm, formset=BaseRowsFormSet, extra=1, can_delete=True
-)
+_ROWS = {
+    "formset": BaseRowsFormSet,
+    "extra": 1,
+    "can_delete": True,
+    "max_num": MAX_PLAN_LIST_ROWS,
+    "absolute_max": MAX_PLAN_LIST_ROWS + 1,  # the one empty extra row
+    "validate_max": True,
+}
+MassageFormSet = forms.formset_factory(MassageComponentForm, **_ROWS)
+PrescriptionFormSet = forms.formset_factory(ExercisePrescriptionForm, **_ROWS)
 
 
 class PlanStatusFilterForm(forms.Form):

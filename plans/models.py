@@ -24,6 +24,12 @@ def validate_regions(value) -> None:
         raise ValidationError(" ".join(problems))
 
 
+# A plan's massage part and its exercise list each hold at most this many rows
+# (serializers and page formsets refuse more, naming the list): a bound on
+# what one request may write, far above any real plan.
+MAX_PLAN_LIST_ROWS = 30
+
+
 class ExerciseCategory(models.TextChoices):
     STRETCH = "stretch", "Stretch"
     STRENGTH = "strength", "Strength"

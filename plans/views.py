@@ -16,6 +16,7 @@ from assessments.selectors import current_body_chart
 from audit.routes import note_patients
 from clinic.api.exceptions import Conflict
 from clinic.forms import apply_service_errors
+from clinic.http import parse_id, parse_int
 from clinic.roles import Role, role_of
 from patients.selectors import clearance_check, patients_visible_to
 from plans import selectors, services
@@ -81,7 +82,8 @@ def plan_create(request):
     initial = {"start_date": timezone.localdate()}
     raw = request.GET.get("patient", "")
     if raw:
-        patient = patients.filter(pk=raw).first() if raw.isdigit() else None
+        pk = parse_id(raw)
+        patient = patients.filter(pk=pk).first() if pk else None
         if patient is None:
             raise Http404("No such patient.")
         initial["patient"] = patient
@@ -204,7 +206,7 @@ def _rows_editor(request, pk: int, *, part: str):
                 services.plan_update(
                     user=request.user,
                     plan=plan,
-                    version=int(version) if version and version.isdigit() else None,
+                    version=parse_int(version),
                     **{key: formset.rows()},
                 )
             except Conflict as exc:
@@ -252,9 +254,7 @@ def plan_action(request, pk: int, action: str):
     plan = selectors.plan_get(user=request.user, pk=pk)
     version = request.POST.get("version", "")
     try:
-        plan = services.ACTIONS[action](
-            user=request.user, plan=plan, version=int(version) if version.isdigit() else None
-        )
+        plan = services.ACTIONS[action](user=request.user, plan=plan, version=parse_int(version))
     except Conflict as exc:
         messages.error(request, _conflict_text(exc))
     except services.RuleViolation as exc:

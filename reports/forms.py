@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from clinic import dates
 from clinic.forms import DateInput
 from patients.models import NeuropathyCause
 from reports import selectors
@@ -19,8 +20,8 @@ class TherapistChoiceField(forms.ModelChoiceField):
 
 
 class ReportFilterForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=DateInput())
-    end = forms.DateField(required=False, label="To", widget=DateInput())
+    start = dates.DateField(required=False, label="From", widget=DateInput())
+    end = dates.DateField(required=False, label="To", widget=DateInput())
     therapist = TherapistChoiceField(
         queryset=selectors.therapists(), required=False, empty_label="All therapists"
     )

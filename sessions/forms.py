@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from clinic import dates
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from clinic.forms import DateInput, DateTimeInput, IdField
 from clinic.roles import Role
@@ -66,7 +67,7 @@ class _BookingForm(forms.Form):
 
 class ScheduleForm(_BookingForm):
     prefix = "one"
-    scheduled_start = forms.DateTimeField(widget=DateTimeInput(), label="Starts at")
+    scheduled_start = dates.DateTimeField(widget=DateTimeInput(), label="Starts at")
     field_order = ["kind", "scheduled_start", "duration_minutes", "covered_prescriptions"]
 
 
@@ -78,7 +79,7 @@ class SeriesForm(_BookingForm):
     start_time = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}), label="Time of day"
     )
-    first_date = forms.DateField(widget=DateInput(), label="First day")
+    first_date = dates.DateField(widget=DateInput(), label="First day")
     weeks = forms.IntegerField(min_value=1, max_value=52, initial=6, label="For (weeks)")
     field_order = [
         "kind",
@@ -231,6 +232,6 @@ class AmendForm(forms.Form):
 
 
 class CalendarForm(forms.Form):
-    week = forms.DateField(required=False, widget=DateInput())
+    week = dates.DateField(required=False, widget=DateInput())
     therapist = IdField(required=False)
     patient = IdField(required=False)

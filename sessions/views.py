@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from audit.routes import note_patients
 from clinic import clinical
 from clinic.forms import apply_service_errors
+from clinic.http import redirect_next
 from clinic.roles import Role, role_of
 from patients.selectors import clearance_check, patient_get
 from sessions import selectors, services
@@ -282,7 +283,7 @@ def session_no_show(request, pk: int):
                 messages.error(request, error)
     else:
         messages.success(request, "Marked as a no-show.")
-    return redirect(request.POST.get("next") or "sessions:today")
+    return redirect_next(request, "sessions:today")
 
 
 @login_required

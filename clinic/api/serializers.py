@@ -27,3 +27,18 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
             return self.get_queryset().get(pk=pk)
         except ObjectDoesNotExist as exc:
             raise NotVisible("No such record.") from exc
+
+
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """A list of ids with at most `max_length` entries, checked before any is looked up."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) > self.max_length:
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {self.max_length} elements."
+            )
+        return super().to_internal_value(data)

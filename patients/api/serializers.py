@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from clearance.models import Physician
+from clinic.dates import validate_date_in_range
 from locations.models import Location
 from patients import services
 from patients.models import Consultation, Patient, Reminder, Symptom
@@ -14,7 +15,10 @@ User = get_user_model()
 
 class PatientSerializer(serializers.ModelSerializer):
     symptoms = serializers.ListField(
-        child=serializers.ChoiceField(choices=Symptom.choices), allow_empty=True, required=False
+        child=serializers.ChoiceField(choices=Symptom.choices),
+        allow_empty=True,
+        required=False,
+        max_length=len(Symptom.choices),
     )
     massage_therapist = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), allow_null=True, required=False
@@ -31,6 +35,11 @@ class PatientSerializer(serializers.ModelSerializer):
         queryset=Location.objects.all(),
         required=False,
         help_text="Location id. On POST: default the creator's only location, else required.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Optimistic locking: send the version you read; a stale one is refused (409).",
     )
 
     class Meta:
@@ -58,6 +67,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "home_location",
             "consultation_status",
             "restrictions",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -121,6 +131,7 @@ class PatientListSerializer(PatientSerializer):
             "referring_physician": instance.referring_physician_id,
             "home_location": instance.home_location_id,
             "consultation_status": instance.consultation_status,
+            "version": instance.version,
             "created_at": as_datetime(instance.created_at),
             "updated_at": as_datetime(instance.updated_at),
         }
@@ -149,6 +160,10 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "document_url",
         ]
         read_only_fields = ["patient", "recorded_by", "created_at"]
+        extra_kwargs = {
+            "consulted_on": {"validators": [validate_date_in_range]},
+            "valid_until": {"validators": [validate_date_in_range]},
+        }
 
     def get_document_url(self, obj) -> str | None:
         if not obj.document:

@@ -43,8 +43,15 @@ class PatientViewSet(
             return ConsultationSerializer
         return PatientSerializer
 
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        # Issue 14: the future sessions that followed a care-team change.
+        response.data["moved_sessions"] = self._moved
+        return response
+
     def perform_update(self, serializer):
         instance = serializer.save()
+        self._moved = [s.pk for s in getattr(instance, "moved_sessions", [])]
         # Re-read so the response carries a fresh consultation status.
         serializer.instance = selectors.patient_get(user=self.request.user, pk=instance.pk)
 

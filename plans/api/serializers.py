@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from clinic.dates import validate_date_in_range
 from patients.selectors import clearance_check
 from plans import selectors
 from plans.models import (
+    MAX_PLAN_LIST_ROWS,
     Exercise,
     ExercisePrescription,
     MassageComponent,
@@ -111,10 +113,10 @@ class PlanSerializer(serializers.ModelSerializer):
         help_text="Optimistic locking: send the version you read; a stale one is refused (409).",
     )
     massage_components = MassageComponentSerializer(
-        many=True, required=False, source="live_massage"
+        many=True, required=False, source="live_massage", max_length=MAX_PLAN_LIST_ROWS
     )
     exercise_prescriptions = ExercisePrescriptionSerializer(
-        many=True, required=False, source="live_exercises"
+        many=True, required=False, source="live_exercises", max_length=MAX_PLAN_LIST_ROWS
     )
 
     class Meta:
@@ -150,7 +152,8 @@ class PlanSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "title": {"required": False},
             "goals": {"required": False},
-            "start_date": {"required": False},
+            "start_date": {"required": False, "validators": [validate_date_in_range]},
+            "end_date": {"validators": [validate_date_in_range]},
             "visits_per_week": {"required": False},
         }
 

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from clinic.roles import Role, require_role
 from patients.models import Patient
 from patients.selectors import patient_get, patients_visible_to
 from plans import selectors, services
@@ -124,6 +125,12 @@ class PlanViewSet(
 
     def update(self, request, *args, **kwargs):
         plan = self.get_object()
+        require_role(request.user, Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST)  # 403 first
+        if not isinstance(request.data, dict) or request.data.get("version") in (None, ""):
+            # Optimistic locking is not optional: a write names the version it read.
+            raise ValidationError(
+                {"version": ["Required: send the plan's version you read (a stale one is 409)."]}
+            )
         context = {**self.get_serializer_context(), "patient": plan.patient}
         serializer = PlanDetailSerializer(plan, data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)

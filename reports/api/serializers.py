@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from clinic import dates
 from patients.models import NeuropathyCause
 from reports import selectors
 from sessions.models import SessionKind
@@ -12,8 +13,8 @@ from sessions.models import SessionKind
 class ReportQuerySerializer(serializers.Serializer):
     """`?start=&end=&therapist=&cause=`: all optional; dates are clinic-local, inclusive."""
 
-    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD).")
-    end = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
+    start = dates.ApiDateField(required=False, help_text="First day (YYYY-MM-DD).")
+    end = dates.ApiDateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
     therapist = serializers.PrimaryKeyRelatedField(
         queryset=selectors.therapists(), required=False, help_text="A therapist's user id."
     )

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from clinic.api.serializers import VisibleRecordField
+from clinic import dates
+from clinic.api.serializers import BoundedManyRelatedField, VisibleRecordField
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from locations.models import Location
-from plans.models import ExercisePrescription, TreatmentPlan
+from plans.models import MAX_PLAN_LIST_ROWS, ExercisePrescription, TreatmentPlan
 from sessions.models import (
     ExercisePerformed,
     SessionAmendment,
@@ -192,8 +193,12 @@ class _BookingSerializer(serializers.Serializer):
     physical_therapist = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
-    covered_prescriptions = serializers.PrimaryKeyRelatedField(
-        queryset=ExercisePrescription.objects.all(), many=True, required=False
+    covered_prescriptions = BoundedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=ExercisePrescription.objects.all()
+        ),
+        max_length=MAX_PLAN_LIST_ROWS,
+        required=False,
     )
     location = serializers.PrimaryKeyRelatedField(
         queryset=Location.objects.all(),
@@ -210,15 +215,15 @@ class _BookingSerializer(serializers.Serializer):
 
 
 class SessionScheduleSerializer(_BookingSerializer):
-    scheduled_start = serializers.DateTimeField()
+    scheduled_start = dates.ApiDateTimeField()
 
 
 class SeriesScheduleSerializer(_BookingSerializer):
     weekdays = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=7), allow_empty=False
+        child=serializers.IntegerField(min_value=1, max_value=7), allow_empty=False, max_length=7
     )
     start_time = serializers.TimeField()
-    first_date = serializers.DateField()
+    first_date = dates.ApiDateField()
     weeks = serializers.IntegerField(min_value=1, max_value=52)
 
 
@@ -241,7 +246,9 @@ class SessionCompleteSerializer(serializers.Serializer):
     assessment = note_field()
     plan_note = note_field()
     notes = note_field()
-    exercises_performed = PerformedInputSerializer(many=True, required=False)
+    exercises_performed = PerformedInputSerializer(
+        many=True, required=False, max_length=MAX_PLAN_LIST_ROWS
+    )
     adverse_event = serializers.BooleanField(default=False)
     adverse_event_note = note_field()
 

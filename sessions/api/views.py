@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from assessments.selectors import progress_assessments
 from audit.routes import note_patient
+from clinic import dates
 from clinic.forms import IdField
 from clinic.roles import require_role
 from patients.selectors import patient_get, patients_visible_to
@@ -41,13 +42,13 @@ class SessionQueryForm(forms.Form):
     plan = IdField(required=False)
     status = forms.ChoiceField(choices=[("", "")] + SessionStatus.choices, required=False)
     therapist = IdField(required=False)
-    date = forms.DateField(required=False)
+    date = dates.DateField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # `from` is a Python keyword, so these two are added by name.
-        self.fields["from"] = forms.DateField(required=False)
-        self.fields["to"] = forms.DateField(required=False)
+        self.fields["from"] = dates.DateField(required=False)
+        self.fields["to"] = dates.DateField(required=False)
 
 
 LIST_PARAMETERS = [

@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -23,6 +24,15 @@ from clinic.roles import Role
 from staff import services
 from staff.api.serializers import StaffQuerySerializer, StaffSerializer
 from staff.selectors import staff_list
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    # Checked before authenticate(): django-axes records the username it is
+    # given in a 255-character column, and Django's own limit is 150.
+    username = serializers.CharField(
+        label="Username", max_length=get_user_model().username.field.max_length, write_only=True
+    )
+
 
 _DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
@@ -38,6 +48,8 @@ class TokenView(ObtainAuthToken):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    parser_classes = APIView.parser_classes  # the project's JSON parser, not DRF's
+    serializer_class = TokenRequestSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 

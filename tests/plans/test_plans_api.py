@@ -69,8 +69,12 @@ def test_massage_only_plan_cannot_be_activated(mt_client, patient):
 
 
 def test_both_therapists_build_a_plan_and_activate_it(mt_client, pt_client, patient, exercise):
-    plan_id = mt_client.post(URL, _plan_body(patient, massage_components=[_massage()])).json()["id"]
-    response = pt_client.patch(f"{URL}{plan_id}/", {"exercise_prescriptions": [_rx(exercise)]})
+    created = mt_client.post(URL, _plan_body(patient, massage_components=[_massage()])).json()
+    plan_id = created["id"]
+    response = pt_client.patch(
+        f"{URL}{plan_id}/",
+        {"version": created["version"], "exercise_prescriptions": [_rx(exercise)]},
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["exercise_prescriptions"][0]["exercise_name"] == exercise.name
     assert len(response.json()["massage_components"]) == 1  # not sent: left alone
@@ -85,14 +89,18 @@ def test_both_therapists_build_a_plan_and_activate_it(mt_client, pt_client, pati
 
 def test_pt_cannot_change_massage_part(pt_client, patient):
     plan = factories.TreatmentPlanFactory(patient=patient)
-    response = pt_client.patch(f"{URL}{plan.pk}/", {"massage_components": [_massage()]})
+    response = pt_client.patch(
+        f"{URL}{plan.pk}/", {"version": plan.version, "massage_components": [_massage()]}
+    )
     assert response.status_code == 403
     assert not plan.massage_components.exists()
 
 
 def test_massage_therapist_cannot_change_exercises(mt_client, patient, exercise):
     plan = factories.TreatmentPlanFactory(patient=patient)
-    response = mt_client.patch(f"{URL}{plan.pk}/", {"exercise_prescriptions": [_rx(exercise)]})
+    response = mt_client.patch(
+        f"{URL}{plan.pk}/", {"version": plan.version, "exercise_prescriptions": [_rx(exercise)]}
+    )
     assert response.status_code == 403
     assert not plan.exercise_prescriptions.exists()
 
@@ -108,7 +116,9 @@ def test_manager_reads_plans_but_cannot_write(api_client_for, manager, patient):
     client = api_client_for(manager)
     assert client.get(f"{URL}{plan.pk}/").status_code == 200
     assert client.post(URL, _plan_body(patient)).status_code == 403
-    assert client.patch(f"{URL}{plan.pk}/", {"title": "X"}).status_code == 403
+    assert (
+        client.patch(f"{URL}{plan.pk}/", {"version": plan.version, "title": "X"}).status_code == 403
+    )
     assert client.post(f"{URL}{plan.pk}/activate/").status_code == 403
 
 
@@ -132,7 +142,8 @@ def test_firm_pressure_on_severe_patient_refused_without_override(mt_client, mas
     patient = factories.PatientFactory(massage_therapist=massage_therapist, severity="severe")
     plan = factories.TreatmentPlanFactory(patient=patient)
     response = mt_client.patch(
-        f"{URL}{plan.pk}/", {"massage_components": [_massage(pressure="firm")]}
+        f"{URL}{plan.pk}/",
+        {"version": plan.version, "massage_components": [_massage(pressure="firm")]},
     )
     assert response.status_code == 400
     assert "precaution_override" in response.json()["massage_components"]["0"]
@@ -218,7 +229,8 @@ def test_plan_ranges_give_400_naming_the_field(mt_client, patient, field, value)
 def test_prescription_ranges_give_400_naming_the_field(pt_client, patient, exercise, field, value):
     plan = factories.TreatmentPlanFactory(patient=patient)
     response = pt_client.patch(
-        f"{URL}{plan.pk}/", {"exercise_prescriptions": [_rx(exercise, **{field: value})]}
+        f"{URL}{plan.pk}/",
+        {"version": plan.version, "exercise_prescriptions": [_rx(exercise, **{field: value})]},
     )
     assert response.status_code == 400
     assert field in response.json()["exercise_prescriptions"]["0"]
@@ -229,7 +241,8 @@ def test_prescription_ranges_give_400_naming_the_field(pt_client, patient, exerc
 def test_massage_duration_range(mt_client, patient, minutes):
     plan = factories.TreatmentPlanFactory(patient=patient)
     response = mt_client.patch(
-        f"{URL}{plan.pk}/", {"massage_components": [_massage(duration_minutes=minutes)]}
+        f"{URL}{plan.pk}/",
+        {"version": plan.version, "massage_components": [_massage(duration_minutes=minutes)]},
     )
     assert response.status_code == 400
     assert "duration_minutes" in response.json()["massage_components"]["0"]
@@ -237,7 +250,7 @@ def test_massage_duration_range(mt_client, patient, minutes):
 
 def test_status_cannot_be_written(mt_client, patient):
     plan = factories.TreatmentPlanFactory(patient=patient)
-    response = mt_client.patch(f"{URL}{plan.pk}/", {"status": "active"})
+    response = mt_client.patch(f"{URL}{plan.pk}/", {"version": plan.version, "status": "active"})
     assert response.status_code == 400
     assert "status" in response.json()
     plan.refresh_from_db()
@@ -252,7 +265,13 @@ def test_list_sent_replaces_and_soft_removes(pt_client, patient, exercise):
 
     response = pt_client.patch(
         f"{URL}{plan.pk}/",
-        {"exercise_prescriptions": [_rx(other), {**_rx(keep.exercise), "id": keep.pk, "sets": 4}]},
+        {
+            "version": plan.version,
+            "exercise_prescriptions": [
+                _rx(other),
+                {**_rx(keep.exercise), "id": keep.pk, "sets": 4},
+            ],
+        },
     )
 
     assert response.status_code == 200, response.json()
@@ -294,9 +313,10 @@ def test_unknown_exercise_is_400(pt_client, patient):
     response = pt_client.patch(
         f"{URL}{plan.pk}/",
         {
+            "version": plan.version,
             "exercise_prescriptions": [
                 {"exercise": 999999, "sets": 1, "reps": 1, "frequency_per_week": 1}
-            ]
+            ],
         },
     )
     assert response.status_code == 400
@@ -333,12 +353,16 @@ def test_lifecycle_hold_reactivate_complete(pt_client, patient):
     assert pt_client.post(f"{URL}{plan.pk}/complete/").json()["status"] == "completed"
     refused = pt_client.post(f"{URL}{plan.pk}/cancel/")
     assert refused.status_code == 400 and refused.json()["rule"] == "status"
-    assert pt_client.patch(f"{URL}{plan.pk}/", {"title": "Late"}).status_code == 400
+    plan.refresh_from_db()
+    late = pt_client.patch(f"{URL}{plan.pk}/", {"title": "Late", "version": plan.version})
+    assert late.status_code == 400
 
 
 def test_active_plan_cannot_lose_its_massage_part(mt_client, patient):
     plan = factories.ActivePlanFactory(patient=patient)
-    response = mt_client.patch(f"{URL}{plan.pk}/", {"massage_components": []})
+    response = mt_client.patch(
+        f"{URL}{plan.pk}/", {"version": plan.version, "massage_components": []}
+    )
     assert response.status_code == 400
     assert response.json()["rule"] == "synergy"
     assert MassageComponent.objects.filter(plan=plan, removed_at__isnull=True).count() == 1
