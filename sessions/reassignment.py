@@ -9,12 +9,12 @@ being emptied, nothing moves and nothing changes: the refusal lists them.
 
 from __future__ import annotations
 
-from clinic.selectors import display_name
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from clinic import clock
 from clinic.errors import RuleRefused
+from clinic.roles import display_name
 from sessions.models import SessionStatus, TherapySession
 
 User = get_user_model()
