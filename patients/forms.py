@@ -74,7 +74,10 @@ class PatientForm(forms.ModelForm):
                 )
         if editing:
             self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=self.instance.version, min_value=0
+                widget=forms.HiddenInput,
+                initial=self.instance.version,
+                min_value=0,
+                required=False,
             )
         self.fields["contact_consent"].label = "Agrees to be contacted by e-mail"
         self.fields["contact_consent"].help_text = (

@@ -50,7 +50,7 @@ def test_session_list_is_audited_once_per_patient_in_one_insert(api_client_for, 
     # given six sessions over three patients
     therapist = factories.MassageTherapistFactory()
     sessions = _three_patients_sessions(therapist)
-    day = sessions[0].scheduled_start.date().isoformat()
+    day = timezone.localdate(sessions[0].scheduled_start).isoformat()
     # when
     with CaptureQueriesContext(connection) as ctx:
         response = api_client_for(manager).get(
