@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 
+from assessments.selectors import psfs_activities
 from clinic import dates
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MOBILITY_MAX, MOBILITY_MIN, PAIN_MAX, PAIN_MIN
 from clinic.forms import DateInput, DateTimeInput, IdField
@@ -119,14 +122,17 @@ class CompleteForm(forms.Form):
     pain_before = pain_field("Pain before the session (0 = none, 10 = worst)")
     pain_after_massage = pain_field("Pain after the massage, before exercises", required=False)
     pain_after = pain_field("Pain at the end of the session")
+    # Amended R11: no default. The slider on the page writes this number; an
+    # untouched slider leaves it empty, which is a field error, not a score.
     mobility_score = forms.DecimalField(
         min_value=MOBILITY_MIN,
         max_value=MOBILITY_MAX,
         max_digits=3,
         decimal_places=1,
+        required=False,
         label="Mobility (patient-specific functional scale, 0-10, higher is better)",
         widget=forms.NumberInput(
-            attrs={"type": "range", "min": "0", "max": "10", "step": "0.1", "class": "form-range"}
+            attrs={"min": "0", "max": "10", "step": "0.1", "class": "form-control mobility-number"}
         ),
     )
     subjective = note_field("S - Subjective (what the patient reports)")
@@ -139,7 +145,17 @@ class CompleteForm(forms.Form):
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        self.fields["mobility_score"].initial = "5.0"
+        # Amended R11: the patient's PSFS activities may be rated here; their
+        # mean is the mobility score.
+        self.psfs_activities = psfs_activities(session.patient)
+        for index, activity in enumerate(self.psfs_activities):
+            self.fields[f"psfs_{index}"] = forms.IntegerField(
+                min_value=0,
+                max_value=10,
+                required=False,
+                label=activity,
+                widget=forms.NumberInput(attrs={"class": "form-control num-input"}),
+            )
         if session.kind != SessionKind.COMBINED:
             del self.fields["pain_after_massage"]
         self.exercise_rows = []
@@ -172,8 +188,33 @@ class CompleteForm(forms.Form):
             for rx, key in self.exercise_rows
         ]
 
+    def psfs_fields(self):
+        return [self[f"psfs_{i}"] for i in range(len(self.psfs_activities))]
+
+    def clean(self):
+        data = super().clean()
+        keys = [f"psfs_{i}" for i in range(len(self.psfs_activities))]
+        rated = [data.get(k) for k in keys if data.get(k) is not None]
+        if rated:
+            missing = [k for k in keys if data.get(k) is None and k not in self.errors]
+            for key in missing:
+                self.add_error(key, "Rate every activity (0-10), or none.")
+            if not missing and len(rated) == len(keys):
+                mean = Decimal(sum(rated)) / len(rated)
+                data["mobility_score"] = mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        elif data.get("mobility_score") is None and "mobility_score" not in self.errors:
+            self.add_error(
+                "mobility_score",
+                "Set the mobility score (0-10): a slider left untouched is not a score.",
+            )
+        return data
+
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("rx")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("rx") and not k.startswith("psfs_")
+        }
         performed = []
         for rx, key in self.exercise_rows:
             if self.cleaned_data.get(f"{key}_done"):

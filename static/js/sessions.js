@@ -3,13 +3,25 @@
 (function () {
   "use strict";
 
-  const slider = document.getElementById("id_mobility_score");
+  // Amended R11: the slider has no name; moving it writes the score field.
+  // Untouched, the field stays empty and the server answers with a field error.
+  const number = document.getElementById("id_mobility_score");
+  const slider = document.getElementById("mobility-slider");
   const output = document.getElementById("mobility-value");
-  if (slider && output) {
+  if (number && output) {
     const show = function () {
-      output.textContent = Number(slider.value).toFixed(1);
+      output.textContent = number.value === "" ? "not set" : Number(number.value).toFixed(1);
     };
-    slider.addEventListener("input", show);
+    number.addEventListener("input", function () {
+      if (slider && number.value !== "") { slider.value = number.value; }
+      show();
+    });
+    if (slider) {
+      slider.addEventListener("input", function () {
+        number.value = Number(slider.value).toFixed(1);
+        show();
+      });
+    }
     show();
   }
 

@@ -61,7 +61,7 @@ def test_completion_form_completes_and_shows_errors(client_for, massage_therapis
     url = reverse("sessions:complete", args=[session.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert b'type="range"' in page.content and b"btn-check" in page.content
+    assert b"mobility-slider" in page.content and b"btn-check" in page.content
     # missing pain_after: field error, nothing saved
     bad = client.post(url, {"pain_before": 6, "mobility_score": "4.5"})
     assert bad.status_code == 200
