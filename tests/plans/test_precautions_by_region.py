@@ -192,7 +192,7 @@ def test_api_refusal_names_the_component_and_the_override(
     plan = factories.TreatmentPlanFactory(patient=numb_left_sole)
     response = api_client_for(massage_therapist).patch(
         f"/api/v1/plans/{plan.pk}/",
-        {"massage_components": [firm(["foot_plantar_left"])]},
+        {"version": plan.version, "massage_components": [firm(["foot_plantar_left"])]},
         format="json",
     )
     assert response.status_code == 400
