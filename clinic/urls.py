@@ -18,6 +18,7 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
+    path("assessments/", include("assessments.urls")),
     path("api/v1/", include("clinic.api.urls")),
     path("admin/", admin.site.urls),
 ]

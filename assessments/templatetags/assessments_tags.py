@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django import template
+
+from assessments import bodymap, scoring, selectors
+from assessments.regions import SYMPTOM_MARKS, BodySymptom
+
+register = template.Library()
+
+
+def _views(entries, numb, interactive):
+    marks = bodymap.marks_for(entries)
+    views = []
+    for name, shapes in (("Front", bodymap.FRONT), ("Back", bodymap.BACK)):
+        rows = []
+        for shape in shapes:
+            found = marks.get(shape.region, [])
+            rows.append(
+                {
+                    "shape": shape,
+                    "marks": found,
+                    "symptom": found[0][0] if found else "",
+                    "letters": "".join(m[1] for m in found),
+                    "numb": shape.region in numb,
+                }
+            )
+        views.append({"name": name, "rows": rows})
+    return views
+
+
+@register.inclusion_tag("assessments/_body_map.html")
+def body_map(entries=(), numb=(), interactive=False, map_id="body-map"):
+    """The SVG body map, front and back; symptoms as colour AND letter (legend below)."""
+    return {
+        "views": _views(entries, set(numb or ()), interactive),
+        "interactive": interactive,
+        "map_id": map_id,
+        "legend": [(s.value, s.label, SYMPTOM_MARKS[s.value]) for s in BodySymptom],
+        "show_numb": bool(numb),
+    }
+
+
+@register.inclusion_tag("assessments/_patient_card.html", takes_context=True)
+def patient_assessments_card(context, patient):
+    """The patient page's section: current body chart and the latest of each instrument."""
+    chart = selectors.current_body_chart(patient)
+    progress = selectors.progress_assessments(patient)
+    return {
+        "patient": patient,
+        "chart": chart,
+        "entries": list(chart.entries.all()) if chart else [],
+        "numb": selectors.numb_regions(patient),
+        "progress": [
+            (scoring.Instrument(key).label, key, value) for key, value in progress.items()
+        ],
+        "instruments": scoring.Instrument.choices,
+        "user": context.get("user"),
+    }
+
+
+@register.simple_tag
+def numb_regions_of(patient):
+    return selectors.numb_regions(patient)
+
+
+@register.simple_tag
+def body_chart_of(patient):
+    chart = selectors.current_body_chart(patient)
+    return list(chart.entries.all()) if chart else []
+
+
+@register.filter
+def get_item(container, key):
+    """container[key] for a dict, QueryDict or list ('' when absent)."""
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+@register.filter
+def split_words(value: str) -> list[str]:
+    return value.split()
