@@ -114,6 +114,10 @@ def assessment_record(
         raise ValidationError({"correction_reason": "Say why the assessment is corrected."})
     assessment.full_clean(exclude=["score", "flags"])
     assessment.save()
+    if context == AssessmentContext.REASSESSMENT:
+        from patients.reminders.resolution import on_reassessment_recorded
+
+        on_reassessment_recorded(patient.pk)  # R23: reassessment and progress-note reminders
     return assessment
 
 

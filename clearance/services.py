@@ -96,7 +96,21 @@ def clearance_request_cancel(*, user, clearance_request: ClearanceRequest) -> Cl
         raise ValidationError({"status": "Only an outstanding request can be cancelled."})
     clearance_request.status = ClearanceStatus.CANCELLED
     clearance_request.save(update_fields=["status"])
+    _resolve_overdue(clearance_request.patient_id, [clearance_request.pk])
     return clearance_request
+
+
+def _resolve_overdue(patient_id: int, request_ids: list[int]) -> None:
+    """R23: the requests' `clearance_overdue` reminders lose their cause."""
+    from clearance.reminder_rules import KIND, occurrence_of
+    from patients.reminders import reminders_resolve
+
+    if request_ids:
+        reminders_resolve(
+            patient_id=patient_id,
+            kinds=[KIND],
+            occurrences=[occurrence_of(pk) for pk in request_ids],
+        )
 
 
 def clearance_requests_receive(*, consultation) -> int:
@@ -122,4 +136,5 @@ def clearance_requests_receive(*, consultation) -> int:
         r.received_at = stamp
         r.consultation = consultation
         r.save(update_fields=["status", "received_at", "consultation"])
+    _resolve_overdue(consultation.patient_id, [r.pk for r in answered])
     return len(answered)

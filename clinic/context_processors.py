@@ -11,7 +11,7 @@ def clinic(request) -> dict:
     def unread():
         if role is None:
             return 0
-        return user.reminders.filter(read_at__isnull=True).count()
+        return user.reminders.filter(read_at__isnull=True, resolved_at__isnull=True).count()
 
     return {
         "clinic_role": role,

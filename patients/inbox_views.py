@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from clinic.http import redirect_next
 from clinic.roles import role_of
 from patients import notifications, selectors
+from patients.reminders.actions import action_for
 
-FILTERS = {"unread": "Unread", "all": "All"}
+FILTERS = {"unread": "Unread", "all": "All (history)"}
 
 
 def _require_staff(request) -> None:
@@ -29,13 +30,39 @@ def reminder_list(request):
         show = "unread"
     qs = selectors.reminders_for(request.user).order_by("-created_at", "-id")
     if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        # R23: a reminder whose cause has gone leaves the inbox (history keeps it).
+        qs = qs.filter(read_at__isnull=True, resolved_at__isnull=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "patients/reminders.html",
-        {"page": page, "show": show, "filters": FILTERS, "query": f"show={show}"},
+        {
+            "page": page,
+            "groups": _grouped(page),
+            "show": show,
+            "filters": FILTERS,
+            "query": f"show={show}",
+        },
     )
+
+
+def _grouped(reminders) -> list[dict]:
+    """The page's reminders grouped by patient and kind, newest group first."""
+    groups: dict[tuple[int, str], dict] = {}
+    for r in reminders:
+        group = groups.get((r.patient_id, r.kind))
+        if group is None:
+            label, url = action_for(r)
+            group = groups[(r.patient_id, r.kind)] = {
+                "latest": r,
+                "count": 0,
+                "unread": 0,
+                "action_label": label,
+                "action_url": url,
+            }
+        group["count"] += 1
+        group["unread"] += r.read_at is None
+    return list(groups.values())
 
 
 @login_required
@@ -43,7 +70,7 @@ def reminder_list(request):
 def reminder_read(request, pk: int):
     _require_staff(request)
     reminder = get_object_or_404(selectors.reminders_for(request.user), pk=pk)
-    notifications.reminder_mark_read(user=request.user, reminder=reminder)
+    notifications.reminder_mark_read(user=request.user, reminder=reminder, with_group=True)
     return _back(request)
 
 

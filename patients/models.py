@@ -362,17 +362,42 @@ class ReminderKind(models.TextChoices):
     CONSULTATION_EXPIRED = "consultation_expired", "Medical clearance expired"
     CONSULTATION_EXPIRING = "consultation_expiring", "Medical clearance expiring soon"
     ADVERSE_EVENT = "adverse_event", "Adverse event reported"
+    # R22: the care cycle.
+    REASSESSMENT_DUE = "reassessment_due", "Reassessment due"
+    PROGRESS_NOTE_DUE = "progress_note_due", "Progress note due"
+    PLAN_ENDING = "plan_ending", "Plan ending soon"
+    UNDER_SCHEDULED = "under_scheduled", "Too few sessions booked"
+    CLEARANCE_OVERDUE = "clearance_overdue", "Clearance request unanswered"
 
 
-DAILY_REMINDER_KINDS = (
+# The consultation kinds: R13's "one reminder per patient per day" holds across
+# them (the occurrence key is the day, not the kind).
+CONSULTATION_REMINDER_KINDS = (
     ReminderKind.CONSULTATION_MISSING,
     ReminderKind.CONSULTATION_EXPIRED,
     ReminderKind.CONSULTATION_EXPIRING,
 )
+# Every kind the daily scan creates (the rest are one-off notifications).
+DAILY_REMINDER_KINDS = (
+    *CONSULTATION_REMINDER_KINDS,
+    ReminderKind.REASSESSMENT_DUE,
+    ReminderKind.PROGRESS_NOTE_DUE,
+    ReminderKind.PLAN_ENDING,
+    ReminderKind.UNDER_SCHEDULED,
+    ReminderKind.CLEARANCE_OVERDUE,
+)
 
 
 class Reminder(models.Model):
-    """An in-app reminder or notification for one staff member about one patient."""
+    """An in-app reminder or notification for one staff member about one patient.
+
+    `occurrence` names the cause a scanned reminder is about (R22): "one per
+    patient per kind per occurrence" is the unique constraint on (patient,
+    recipient, occurrence), so a repeated or racing scan adds nothing. Blank
+    for one-off notifications (adverse events). `resolved_at` is set by the
+    service that removed the cause (R23); resolved reminders leave the inbox
+    count and stay in history.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
@@ -380,33 +405,55 @@ class Reminder(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reminders")
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
     day = models.DateField(help_text="Clinic-local day the reminder belongs to.")
+    occurrence = models.CharField(max_length=100, blank=True, default="")
     message = models.CharField(max_length=500)
     escalated = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # R13: a repeated scan, a second beat or a redelivered task adds nothing.
+            # R13/R22: a repeated scan, a second beat or a redelivered task adds nothing.
             models.UniqueConstraint(
-                fields=["patient", "recipient", "kind", "day"],
-                condition=models.Q(
-                    kind__in=[
-                        "consultation_missing",
-                        "consultation_expired",
-                        "consultation_expiring",
-                    ]
-                ),
-                name="one_consultation_reminder_per_day",
+                fields=["patient", "recipient", "occurrence"],
+                condition=~models.Q(occurrence=""),
+                name="one_reminder_per_occurrence",
             ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             # The daily scan's "what did today bring" and "not yet e-mailed" reads.
             models.Index(fields=["day", "kind"], name="reminder_day_kind_idx"),
+            # R23: resolving a cause finds its open reminders.
+            models.Index(fields=["patient", "kind", "resolved_at"], name="reminder_open_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient} ({self.day})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class ReminderDigest(models.Model):
+    """One staff member's daily reminder e-mail: claimed before sending, so sent once a day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder digest for {self.recipient} ({self.day})"

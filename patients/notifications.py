@@ -22,7 +22,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import DAILY_REMINDER_KINDS, Patient, Reminder
+from patients.models import (
+    CONSULTATION_REMINDER_KINDS,
+    DAILY_REMINDER_KINDS,
+    Patient,
+    Reminder,
+    ReminderDigest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +46,17 @@ def notify(*, recipients: Iterable, patient: Patient, kind: str, message: str) -
     unique = {r.pk: r for r in recipients if r is not None and r.is_active}
     if not unique:
         return []
+    # The consultation kinds share R13's per-day key with the scan (engine).
+    occurrence = f"consultation:{today.isoformat()}" if kind in CONSULTATION_REMINDER_KINDS else ""
     rows = [
-        Reminder(recipient=r, patient=patient, kind=kind, day=today, message=message[:500])
+        Reminder(
+            recipient=r,
+            patient=patient,
+            kind=kind,
+            day=today,
+            occurrence=occurrence,
+            message=message[:500],
+        )
         for r in unique.values()
     ]
     if kind in DAILY_REMINDER_KINDS:
@@ -56,6 +71,78 @@ def notify(*, recipients: Iterable, patient: Patient, kind: str, message: str) -
         reminders = Reminder.objects.bulk_create(rows)
     email_later([r.pk for r in reminders if r.pk is not None])
     return reminders
+
+
+def digest_later(day) -> None:
+    """Enqueue the staff digest task for `day` once the transaction commits."""
+    from clinic.queueing import enqueue_on_commit
+    from patients import tasks
+
+    enqueue_on_commit(tasks.send_reminder_digests, day.isoformat())
+
+
+def reminder_digests_send(*, day) -> int:
+    """Send each staff member ONE digest of their open, not yet e-mailed scan reminders
+    (of `day` and before); return how many digests this call sent.
+
+    Once a day per person: a `ReminderDigest` row per (recipient, day) is
+    claimed with a conditional update before sending, so a retried,
+    redelivered or repeated task (or an hourly scan) sends nothing twice.
+    Reminders created after today's digest went out wait for tomorrow's (they
+    are in the inbox at once). On a failed send the claims are released and
+    the error raised, so the task's retry sends exactly what is missing.
+    """
+    waiting = Reminder.objects.filter(
+        kind__in=DAILY_REMINDER_KINDS,
+        day__lte=day,
+        emailed_at__isnull=True,
+        resolved_at__isnull=True,
+        recipient__is_active=True,
+    ).exclude(recipient__email="")
+    recipients = sorted(set(waiting.values_list("recipient_id", flat=True)))
+    ReminderDigest.objects.bulk_create(
+        [ReminderDigest(recipient_id=r, day=day) for r in recipients], ignore_conflicts=True
+    )
+    sent = 0
+    failure: Exception | None = None
+    connection = get_connection()
+    for recipient_id in recipients:
+        stamp = timezone.now()
+        claimed = ReminderDigest.objects.filter(
+            recipient_id=recipient_id, day=day, claimed_at__isnull=True
+        ).update(claimed_at=stamp)
+        if not claimed:
+            continue  # another run has it (or it went out today)
+        with transaction.atomic():
+            ids = list(waiting.filter(recipient_id=recipient_id).values_list("pk", flat=True))
+            Reminder.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=stamp)
+        group = list(
+            Reminder.objects.filter(pk__in=ids, emailed_at=stamp)
+            .select_related("patient", "recipient")
+            .order_by("patient__last_name", "patient_id", "kind", "pk")
+        )
+        if not group:
+            ReminderDigest.objects.filter(recipient_id=recipient_id, day=day).update(
+                claimed_at=None
+            )
+            continue
+        try:
+            _message_for(group, connection=connection, digest=True).send()
+        except Exception as exc:  # SMTP down: release both claims, retry later
+            Reminder.objects.filter(pk__in=ids, emailed_at=stamp).update(emailed_at=None)
+            ReminderDigest.objects.filter(
+                recipient_id=recipient_id, day=day, claimed_at=stamp
+            ).update(claimed_at=None)
+            logger.warning("Reminder digest to user %s failed: %s", recipient_id, exc)
+            failure = exc
+        else:
+            ReminderDigest.objects.filter(recipient_id=recipient_id, day=day).update(
+                sent_at=timezone.now(), reminders=len(group)
+            )
+            sent += 1
+    if failure is not None:
+        raise failure
+    return sent
 
 
 def email_later(reminder_ids: list[int]) -> None:
@@ -130,7 +217,9 @@ def _lock(qs: QuerySet[Reminder]) -> QuerySet[Reminder]:
     return qs
 
 
-def _message_for(reminders: list[Reminder], *, connection) -> EmailMultiAlternatives:
+def _message_for(
+    reminders: list[Reminder], *, connection, digest: bool = False
+) -> EmailMultiAlternatives:
     recipient = reminders[0].recipient
     site = settings.SITE_URL.rstrip("/")
     items = [
@@ -151,7 +240,15 @@ def _message_for(reminders: list[Reminder], *, connection) -> EmailMultiAlternat
         "items": items,
         "inbox_url": site + reverse("patients:reminders"),
     }
-    if len(items) == 1:
+    if digest:
+        # No name or health word in a subject (mail logs and lock screens show it).
+        patients = len({r.patient_id for r in reminders})
+        subject = (
+            "Your daily clinic reminders: "
+            f"{patients} patient{'s' if patients != 1 else ''} need{'s' if patients == 1 else ''}"
+            " attention"
+        )
+    elif len(items) == 1:
         subject = f"{items[0]['what']}: {items[0]['patient_name']} ({items[0]['mrn']})"
     else:
         subject = f"{len(items)} patient reminders from the clinic"
@@ -166,8 +263,12 @@ def _message_for(reminders: list[Reminder], *, connection) -> EmailMultiAlternat
     return message
 
 
-def reminder_mark_read(*, user, reminder: Reminder) -> Reminder:
-    """Mark one of the user's reminders read (a no-op when it already is)."""
+def reminder_mark_read(*, user, reminder: Reminder, with_group: bool = False) -> Reminder:
+    """Mark one of the user's reminders read (a no-op when it already is).
+
+    `with_group`: also the user's other unread reminders of the same patient
+    and kind (the inbox shows them as one row).
+    """
     if reminder.recipient_id != user.pk:
         # Callers look reminders up among the user's own (404 otherwise).
         raise PermissionDenied("Not your reminder.")
@@ -176,6 +277,10 @@ def reminder_mark_read(*, user, reminder: Reminder) -> Reminder:
         Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(
             read_at=reminder.read_at
         )
+    if with_group:
+        Reminder.objects.filter(
+            recipient=user, patient_id=reminder.patient_id, kind=reminder.kind, read_at__isnull=True
+        ).update(read_at=reminder.read_at or timezone.now())
     return reminder
 
 

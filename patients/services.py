@@ -175,6 +175,10 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
     if status is not None and status != patient.status:
         patient.status = status
         patient.discharged_at = timezone.now() if status == PatientStatus.DISCHARGED else None
+        if status == PatientStatus.DISCHARGED:
+            from patients.reminders.resolution import on_patient_discharged
+
+            on_patient_discharged(patient.pk)  # R23: no reminder for a discharged patient
     patient.full_clean()
     patient.save()
     return patient
@@ -197,6 +201,7 @@ def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
     """
     from clearance.documents import validate_document
     from clearance.services import clearance_requests_receive
+    from patients.reminders.resolution import on_consultation_recorded
 
     require_role(user, *Role.values)
     Patient.objects.select_for_update().filter(pk=patient.pk).exists()
@@ -210,6 +215,7 @@ def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
     consultation.save()
     latest_consultation_store(patient=patient)
     clearance_requests_receive(consultation=consultation)
+    on_consultation_recorded(patient)  # R23
     return consultation
 
 

@@ -24,12 +24,14 @@ from patients import notifications, reminders
     max_retries=5,
 )
 def send_consultation_reminders() -> int:
-    """R13: the daily scan over all active patients; returns reminders created.
+    """The daily reminder scan (R13 and the R22 kinds); returns reminders created.
 
-    Takes no patient ids: the scan is one set-based pass. A database hiccup
-    retries with back-off; the rerun adds only what is still missing.
+    The name is kept from the first release (beat entries and integrations
+    send it); it runs every registered rule. Takes no patient ids: each rule
+    is one set-based query. A database hiccup retries with back-off; the
+    rerun adds only what is still missing.
     """
-    return reminders.consultation_reminders_create()
+    return reminders.reminder_scan().created
 
 
 @shared_task(
@@ -43,3 +45,34 @@ def send_consultation_reminders() -> int:
 def send_reminder_emails(reminder_ids: list[int]) -> int:
     """E-mail copies of these reminders (one message per recipient); returns reminders sent."""
     return notifications.reminder_emails_send(reminder_ids=reminder_ids)
+
+
+@shared_task(
+    name="patients.tasks.send_reminder_digests",
+    autoretry_for=(SMTPException, OSError, DatabaseError),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_reminder_digests(day: str) -> int:
+    """E-mail each staff member one digest of their open reminders of `day` (ISO date).
+
+    Claimed per person and day, so a retry or a second run sends nothing twice.
+    """
+    import datetime as dt
+
+    return notifications.reminder_digests_send(day=dt.date.fromisoformat(day))
+
+
+@shared_task(
+    name="patients.tasks.reminder_scan",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def reminder_scan() -> int:
+    """R13 + R22: every registered reminder rule; returns reminders created."""
+    return reminders.reminder_scan().created

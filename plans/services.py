@@ -452,6 +452,10 @@ def _transition(*, user, plan: TreatmentPlan, action: str, version: int | None) 
             plan.save()
     except IntegrityError as exc:  # a concurrent activation won the race
         raise RuleViolation(_one_active_message(plan), rule="one_active_plan") from exc
+    if target != PlanStatus.ACTIVE:
+        from patients.reminders.resolution import on_plan_left_active
+
+        on_plan_left_active(plan)  # R23: ended or paused, its reminders lose their cause
     return plan
 
 

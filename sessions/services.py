@@ -318,7 +318,9 @@ def session_schedule(
     )
     if clashes:
         raise ValidationError({"scheduled_start": [f"Clash: {c}" for c in clashes]})
-    return _create(booking, user=user, start=scheduled_start)
+    session = _create(booking, user=user, start=scheduled_start)
+    _sessions_booked(plan)
+    return session
 
 
 @transaction.atomic
@@ -415,7 +417,14 @@ def session_series_schedule(
         raise ValidationError(
             {"weekdays": ["No session of this series could be booked.", *reasons[:10]]}
         )
+    _sessions_booked(plan)
     return result
+
+
+def _sessions_booked(plan: TreatmentPlan) -> None:
+    from patients.reminders.resolution import on_sessions_booked
+
+    on_sessions_booked(plan)  # R23: enough booked, `under_scheduled` goes
 
 
 # --- Logging ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -32,9 +33,16 @@ class InboxReminderSerializer(ReminderSerializer):
 
 class ReminderFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)"
+        method="filter_unread",
+        label="true: unread and unresolved (R23), as the badge counts; false: the others",
     )
     kind = django_filters.ChoiceFilter(choices=ReminderKind.choices)
+
+    def filter_unread(self, queryset, name, value):
+        open_unread = Q(read_at__isnull=True, resolved_at__isnull=True)
+        if value is None:
+            return queryset
+        return queryset.filter(open_unread) if value else queryset.exclude(open_unread)
 
 
 class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

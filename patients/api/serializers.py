@@ -174,5 +174,5 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ReminderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reminder
-        fields = ["id", "patient", "kind", "message", "created_at", "read_at"]
+        fields = ["id", "patient", "kind", "message", "created_at", "read_at", "resolved_at"]
         read_only_fields = fields

@@ -306,7 +306,7 @@ def test_one_email_per_recipient_and_never_twice(
         scan()
     to_massage = [m for m in mail.outbox if m.to == [massage_therapist.email]]
     assert len(to_massage) == 1
-    assert to_massage[0].subject == "3 patient reminders from the clinic"
+    assert to_massage[0].subject == "Your daily clinic reminders: 3 patients need attention"
 
     # a redelivered e-mail task sends nothing again
     from patients.tasks import send_reminder_emails
@@ -407,10 +407,12 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     settings.REMINDER_ESCALATION_DAYS = 0
     factories.PatientFactory()
 
-    def killed(ids):
+    def killed(day):
         raise SystemExit("worker lost")
 
-    monkeypatch.setattr(reminders, "email_later", killed)
+    from patients import notifications
+
+    monkeypatch.setattr(notifications, "digest_later", killed)
     with pytest.raises(SystemExit):
         scan()
     assert Reminder.objects.count() == 0

@@ -1,6 +1,4 @@
-"""R13: the daily consultation-reminder scan.
-
-Read top-down, the scan is:
+"""R13: the consultation rule of the reminder engine (missing, expired, expiring).
 
 1. one query for the candidates: active patients whose consultation status
    (R4, `Patient.consultation_status_sql`, over the patient's own columns) is
@@ -11,11 +9,10 @@ Read top-down, the scan is:
    have passed since intake (clinic-local date of ``created_at``) or since
    ``valid_until``; ``consultation_expiring`` goes out once per clearance
    (skipped when one was already created inside that clearance's window);
-3. one bulk INSERT that skips rows already there: the partial unique
-   constraint (patient, recipient, kind, day) makes a repeated scan, a second
-   beat, a redelivered or retried task add nothing;
-4. the e-mail task enqueued after commit for the rows this run created, and
-   for today's rows an earlier run could not hand over (broker down).
+3. the occurrence key is ``consultation:<day>`` for all three kinds: one
+   consultation reminder per patient per recipient per day, even when the
+   status changes mid-day (missing -> expired after an old consultation is
+   recorded): R13 says "one reminder per patient per day".
 """
 
 from __future__ import annotations
@@ -27,22 +24,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 
-from clinic import clock
 from clinic.roles import Role
 from patients.models import (
     CLEARED_STATUSES,
-    DAILY_REMINDER_KINDS,
     ConsultationStatus,
     Patient,
     PatientStatus,
     Reminder,
     ReminderKind,
 )
-from patients.notifications import email_later
+from patients.reminders.engine import Due
 
 logger = logging.getLogger(__name__)
 
@@ -52,31 +46,35 @@ KIND_OF_STATUS = {
 }
 
 
-def consultation_reminders_create(*, today: dt.date | None = None) -> int:
-    """Run the R13 scan for `today` (clinic-local, default now); return reminders created.
+CONSULTATION_KINDS = (
+    ReminderKind.CONSULTATION_MISSING,
+    ReminderKind.CONSULTATION_EXPIRED,
+    ReminderKind.CONSULTATION_EXPIRING,
+)
 
-    Idempotent: running it again the same day creates nothing. E-mail copies
-    are enqueued after commit (a broker outage is logged, never raised); the
-    e-mails themselves are sent by `patients.tasks.send_reminder_emails`.
-    """
-    today = today or clock.today()
-    stamp = clock.now()  # marks this run's rows
-    with transaction.atomic():
+
+def occurrence_of(day: dt.date) -> str:
+    return f"consultation:{day.isoformat()}"
+
+
+class ConsultationRule:
+    name = "consultation"
+    kinds = CONSULTATION_KINDS
+
+    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
         expiring_sent = _expiring_sent(today)
-        due = [
-            reminder
+        return [
+            Due(
+                kind=r.kind,
+                patient_id=r.patient_id,
+                recipient_id=r.recipient_id,
+                occurrence=occurrence_of(today),
+                message=r.message,
+                escalated=r.escalated,
+            )
             for candidate in _candidates(today)
-            for reminder in _reminders_for(candidate, today, stamp, expiring_sent)
+            for r in _reminders_for(candidate, today, now, expiring_sent)
         ]
-        Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
-        todays = Reminder.objects.filter(
-            day=today, kind__in=DAILY_REMINDER_KINDS, emailed_at__isnull=True
-        )
-        created = list(todays.filter(created_at=stamp).values_list("pk", flat=True))
-        earlier_unsent = list(todays.filter(created_at__lt=stamp).values_list("pk", flat=True))
-        email_later(sorted(created) + sorted(earlier_unsent))
-    logger.info("Consultation reminder scan for %s: %d reminder(s) created", today, len(created))
-    return len(created)
 
 
 @dataclass(frozen=True)
