@@ -55,12 +55,13 @@ def letter_context(clearance_request: ClearanceRequest) -> dict:
     massage, exercise_groups, modalities = [], [], []
     if plan is not None:
         for c in plan.live_massage:
-            regions = getattr(c, "regions", None) or []
+            regions = ", ".join(r.replace("_", " ") for r in getattr(c, "regions", None) or [])
+            note = c.body_region or ""
             massage.append(
                 {
                     "technique": c.get_technique_display(),
                     "pressure": c.get_pressure_display(),
-                    "region": ", ".join(r.replace("_", " ") for r in regions) or c.body_region,
+                    "region": f"{regions} ({note})" if regions and note else regions or note,
                     "minutes": c.duration_minutes,
                 }
             )
