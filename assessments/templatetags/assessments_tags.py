@@ -81,3 +81,59 @@ def get_item(container, key):
 @register.filter
 def split_words(value: str) -> list[str]:
     return value.split()
+
+
+def _trend(series, threshold):
+    """Inline-SVG polyline points (300 x 100 box) for the scores, with the threshold line."""
+    width, height, pad = 300, 100, 14
+    values = [p["score"] for p in series]
+    if threshold is not None:
+        values = [*values, threshold]
+    low, high = min(values), max(values)
+    if high == low:
+        low, high = low - 1, high + 1
+    span = high - low
+
+    def y(v):
+        return round(height - pad - (v - low) / span * (height - 2 * pad), 1)
+
+    step = (width - 2 * pad) / max(len(series) - 1, 1)
+    points = [
+        {
+            "x": round(pad + i * step, 1),
+            "y": y(p["score"]),
+            "score": p["score"],
+            "day": p["performed_on"],
+        }
+        for i, p in enumerate(series)
+    ]
+    return {
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "threshold_y": y(threshold) if threshold is not None else None,
+        "low": low,
+        "high": high,
+    }
+
+
+@register.inclusion_tag("assessments/_progress.html")
+def assessment_progress(patient, charts=True):
+    """R19 for pages and the physician report: baseline, latest, change, flags, sources."""
+    progress = selectors.progress_assessments(patient, with_series=True)
+    rows = []
+    for key, p in progress.items():
+        threshold = scoring.THRESHOLDS.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": scoring.Instrument(key).label,
+                "p": p,
+                "source": scoring.SOURCES[key],
+                "threshold": threshold,
+                "trend": _trend(p["series"], threshold[0] if threshold else None)
+                if charts and len(p["series"]) > 1
+                else None,
+                "cited_mic": p["responder"] is not None,
+            }
+        )
+    return {"rows": rows}

@@ -109,3 +109,32 @@ def test_massage_editor_highlights_numb_regions(
     client.force_login(massage_therapist)
     page = client.get(reverse("plans:massage-edit", args=[plan.pk])).content.decode()
     assert 'id="numb-list"' in page and "(numb)" in page
+
+
+def test_progress_page_and_physician_report_show_assessments_with_cited_thresholds(
+    pt_client, patient, physical_therapist, manager, client
+):
+    import datetime as dt
+
+    import time_machine
+
+    from assessments.services import assessment_record
+
+    for days, seconds in ((20, 15.0), (0, 12.0)):
+        with time_machine.travel(dt.datetime(2026, 6, 30 - days, 15, tzinfo=dt.UTC), tick=False):
+            assessment_record(
+                user=physical_therapist,
+                patient=patient,
+                instrument="tug",
+                items={"seconds": seconds},
+                context="intake" if days else "reassessment",
+            )
+    for url in (
+        reverse("sessions:progress", args=[patient.pk]),
+        reverse("reports:patient", args=[patient.pk]),
+    ):
+        page = pt_client.get(url).content.decode()
+        assert 'id="assessment-progress"' in page, url
+        assert "Shumway-Cook" in page  # the TUG threshold's source
+        assert 'class="threshold"' in page  # the 13.5 s line on the trend chart
+        assert "fall_risk: yes → no" in page
