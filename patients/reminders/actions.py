@@ -43,10 +43,8 @@ def action_for(reminder) -> tuple[str, str]:
 
 
 def _reassessment_url(patient_id: int) -> str:
-    """The assessments page when the app has one, else the patient's progress page."""
-    for name in ("assessments:create", "assessments:patient-create", "assessments:new"):
-        try:
-            return reverse(name, args=[patient_id]) + "?context=reassessment"
-        except NoReverseMatch:
-            continue
-    return reverse("sessions:progress", args=[patient_id])
+    """The patient's assessments page (pick the instrument, context "reassessment")."""
+    try:
+        return reverse("assessments:patient", args=[patient_id])
+    except NoReverseMatch:  # pragma: no cover - the assessments app is installed
+        return reverse("patients:detail", args=[patient_id])

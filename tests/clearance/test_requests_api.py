@@ -188,3 +188,23 @@ def test_letter_read_is_audited(api_client_for, manager, patient, physician):
     event = AuditEvent.objects.filter(route="api:clearance-request-letter").get()
     assert event.patient_id == patient.pk
     assert event.status_code == 200
+
+
+def test_letterhead_is_the_patients_home_location(api_client_for, manager, patient, physician):
+    from locations.models import Location
+
+    home = Location.objects.create(
+        name="Eastside Nerve Care", address="12 Harbor Road, Springfield", time_zone="UTC"
+    )
+    patient.home_location = home
+    patient.save()
+    client = api_client_for(manager)
+    made = client.post(
+        f"/api/v1/patients/{patient.pk}/clearance-requests/",
+        {"physician": physician.pk, "method": "print"},
+    ).json()
+
+    pdf = client.get(made["letter_url"]).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Eastside Nerve Care" in text and "12 Harbor Road" in text

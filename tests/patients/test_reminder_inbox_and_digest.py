@@ -137,3 +137,14 @@ def test_resolved_reminders_are_not_e_mailed(patient):
 def test_digest_task_retries_with_backoff():
     assert SMTPException in tasks.send_reminder_digests.autoretry_for
     assert tasks.send_reminder_digests.retry_backoff
+
+
+def test_reassessment_reminder_links_to_the_assessments_page(patient):
+    from patients.reminders.actions import action_for
+
+    reminder = Reminder(
+        patient=patient, kind="reassessment_due", occurrence="reassessment_due:plan1:50"
+    )
+    label, url = action_for(reminder)
+    assert label == "Record the reassessment"
+    assert url == f"/assessments/patient/{patient.pk}/"
