@@ -34,6 +34,12 @@ RULES: list[tuple[str, str | None]] = [
     ("api:clearance-request-*", "clearancerequest"),
     ("clearance:request-*", "clearancerequest"),
     ("clearance:*", "patient"),
+    ("patient_pages:*", "patientlink"),  # anonymous: the views audit each use themselves
+    ("outreach:link-*", "patientlink"),
+    ("outreach:intake-*", "intake"),
+    ("outreach:handout*", "plan"),
+    ("api:link-*", "patientlink"),
+    ("outreach:*", "patient"),
     ("patients:*", "patient"),
     ("api:patient-*", "patient"),
     ("api:consultation-*", "consultation"),
@@ -170,6 +176,8 @@ def _model_for(object_type: str):
         "series": ("therapy_sessions", "SessionSeries"),
         "amendment": ("therapy_sessions", "SessionAmendment"),
         "assessment": ("assessments", "Assessment"),
+        "patientlink": ("outreach", "PatientLink"),
+        "intake": ("outreach", "IntakeSubmission"),
     }
     if object_type not in names:
         return None

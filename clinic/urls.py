@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,6 +20,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("assessments/", include("assessments.urls")),
+    path("outreach/", include("outreach.urls")),
+    path(settings.PATIENT_PAGES_PREFIX, include("outreach.public_urls")),
     path("api/v1/", include("clinic.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -118,3 +118,19 @@ def login(live_server, page):
         return page
 
     return do_login
+
+
+# --- R25: messages to patients carry no diagnosis, scores or notes ---------
+
+
+@pytest.fixture(autouse=True)
+def _patient_messages_are_read(settings):
+    """Every test's outgoing mail goes through the checking backend (tests/mail_check.py)."""
+    from tests import mail_check
+
+    settings.EMAIL_BACKEND = "tests.mail_check.PatientMessageCheckingBackend"
+    mail_check.VIOLATIONS.clear()
+    yield
+    found = list(mail_check.VIOLATIONS)
+    mail_check.VIOLATIONS.clear()
+    assert not found, f"messages to patients carry clinical content: {found}"

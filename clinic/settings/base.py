@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "staff.apps.StaffConfig",
     "demo.apps.DemoConfig",
     "assessments.apps.AssessmentsConfig",
+    "outreach.apps.OutreachConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Patient pages (R29) never see or refresh a staff session.
+    "outreach.middleware.PatientPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -332,6 +335,15 @@ CLINIC_NAME = env("CLINIC_NAME", default="Neuropathy Synergy Clinic")
 CLINIC_ADDRESS = env("CLINIC_ADDRESS", default="")
 CLINIC_PHONE = env("CLINIC_PHONE", default="")
 CLINIC_FAX = env("CLINIC_FAX", default="")
+
+# --- Patients in the loop (R25-R29) ---------------------------------------
+PATIENT_PAGES_PREFIX = "p/"
+# Throttle of patient pages: requests per link and per client address in a window.
+PATIENT_LINK_MAX_PER_LINK = env.int("PATIENT_LINK_MAX_PER_LINK", default=30)
+PATIENT_LINK_MAX_PER_ADDRESS = env.int("PATIENT_LINK_MAX_PER_ADDRESS", default=60)
+PATIENT_LINK_THROTTLE_WINDOW_SECONDS = env.int("PATIENT_LINK_THROTTLE_WINDOW_SECONDS", default=600)
+# R26: a patient's cancel this many hours ahead or more cancels the session.
+CANCEL_NOTICE_HOURS = env.int("CANCEL_NOTICE_HOURS", default=24)
 
 # --- Security headers -----------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

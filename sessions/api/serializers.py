@@ -331,3 +331,6 @@ class ProgressSerializer(serializers.Serializer):
         child=AssessmentProgressSerializer(),
         help_text="R19, keyed by each instrument the patient has.",
     )
+    home_adherence_pct = serializers.FloatField(
+        allow_null=True, help_text="R27: home-programme adherence, null without a programme."
+    )

@@ -16,6 +16,7 @@ from audit.routes import note_patient
 from clinic import dates
 from clinic.forms import IdField
 from clinic.roles import require_role
+from outreach.home import home_adherence_pct
 from patients.selectors import patient_get, patients_visible_to
 from plans.models import TreatmentPlan
 from sessions import selectors, services
@@ -195,5 +196,9 @@ class PatientProgressView(APIView):
     def get(self, request, pk: int):
         patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
         return Response(
-            {**patient_progress(patient=patient), "assessments": progress_assessments(patient)}
+            {
+                **patient_progress(patient=patient),
+                "assessments": progress_assessments(patient),
+                "home_adherence_pct": home_adherence_pct(patient),
+            }
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from outreach.models import IntakeSubmission, PatientLink
 from patients.models import Reminder
 from plans.models import Exercise, PlanTemplate
 from tests import factories
@@ -94,7 +95,16 @@ def build_world() -> World:
             day=timezone.localdate(),
             message="Consultation missing.",
         )
+        link = PatientLink.objects.create(
+            patient=patient,
+            purpose="intake",
+            token_hash=f"{scope:0>64}",
+            expires_at=timezone.now() + dt.timedelta(days=14),
+        )
+        intake = IntakeSubmission.objects.create(patient=patient, link=link, answers={})
         scopes[scope] = {
+            "link": link,
+            "intake": intake,
             "patient": patient,
             "plan": plan,
             "session": session,

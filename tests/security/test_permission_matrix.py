@@ -160,6 +160,19 @@ MATRIX: dict[str, E] = {
     "reports:patient": team("GET", "patient", TEAM_PAGE),
     "api:reports-clinic": E("GET", None, MANAGER_API),
     "api:reports-sessions-csv": E("GET", None, MANAGER_API),
+    # --- patients in the loop (R25-R29) ---------------------------------------
+    "api:patient-home-programme-link": E("POST", "patient", "201 201 201 401", "201 404 404 401"),
+    "api:patient-intake-link": E("POST", "patient", "201 201 201 401", "201 404 404 401"),
+    "api:link-revoke": E("POST", "link", "200 200 200 401", "200 404 404 401"),
+    "outreach:patient-link-create": E(
+        "POST", "patient", "302 302 302 login", "302 404 404 login", kwargs={"purpose": "intake"}
+    ),
+    "outreach:link-revoke": E("POST", "link", "302 302 302 login", "302 404 404 login"),
+    "outreach:intake-review": team("GET", "intake", TEAM_PAGE),
+    "outreach:handout-with-link": E("POST", "plan", "200 200 200 login", "200 404 404 login"),
+    # Patient pages: no login; an unknown token is the same 404 for everybody.
+    "patient_pages:home": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
+    "patient_pages:intake": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
 }
 
 

@@ -25,6 +25,7 @@ KEYS = {
     "mean_immediate_relief_by_kind",
     "series",
     "assessments",  # R19
+    "home_adherence_pct",
 }
 
 
@@ -95,7 +96,7 @@ def test_manager_reads_progress(api_client_for, manager, plan):
 
 def test_no_sessions_gives_nulls(patient):
     result = patient_progress(patient=patient)
-    assert set(result) == KEYS - {"assessments"}  # added by the API view
+    assert set(result) == KEYS - {"assessments", "home_adherence_pct"}  # added by the API view
     assert result["baseline"] is None and result["latest"] is None
     assert result["pain_change"] is None and result["pain_responder"] is None
     assert result["sessions_completed"] == 0
