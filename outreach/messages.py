@@ -35,7 +35,11 @@ def patient_message(
 ) -> EmailMultiAlternatives:
     """`template`.txt and `template`.html rendered with the first name and `context`."""
     require_reachable(patient)
-    context = {"first_name": patient.first_name, "clinic_name": settings.CLINIC_NAME, **context}
+    context = {
+        "first_name": patient.first_name,
+        "clinic_name": settings.PATIENT_CLINIC_NAME,
+        **context,
+    }
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),

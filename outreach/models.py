@@ -151,3 +151,26 @@ class IntakeSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Intake {self.pk} ({self.get_status_display()})"
+
+
+class AppointmentReminder(models.Model):
+    """R26: the one reminder e-mail of a session. The row is the claim: created
+    once per session (unique), sent once (`sent_at`), whatever the retries."""
+
+    session = models.OneToOneField(
+        "therapy_sessions.TherapySession",
+        on_delete=models.PROTECT,
+        related_name="appointment_reminder",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    link = models.ForeignKey(
+        PatientLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at"])]
+
+    def __str__(self) -> str:
+        return f"Appointment reminder of session {self.session_id}"

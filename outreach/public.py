@@ -26,7 +26,7 @@ AUDIT_USERNAME = "patient (link)"
 
 
 def render_patient_page(request, template: str, context: dict | None = None, status: int = 200):
-    context = {"clinic_name": settings.CLINIC_NAME, **(context or {})}
+    context = {"clinic_name": settings.PATIENT_CLINIC_NAME, **(context or {})}
     return render(request, template, context, status=status)
 
 

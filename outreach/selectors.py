@@ -18,3 +18,74 @@ def patient_links(patient) -> QuerySet[PatientLink]:
 
 def intakes_visible_to(user) -> QuerySet[IntakeSubmission]:
     return IntakeSubmission.objects.filter(patient__in=patients_visible_to(user))
+
+
+def appointment_figures(*, start=None, end=None, therapist=None, cause=None) -> dict:
+    """R26 on the dashboard: of the sessions whose reminder was sent (window by
+    scheduled start, the report's filters), how many the patient confirmed, and
+    the no-show rate of confirmed vs unconfirmed sessions that have happened
+    (no-shows ÷ completed + no-shows)."""
+    from reports.selectors import sessions_in_window
+    from sessions.models import SessionStatus
+
+    reminded = sessions_in_window(start=start, end=end, therapist=therapist, cause=cause).filter(
+        appointment_reminder__sent_at__isnull=False
+    )
+    rows = reminded.values_list("patient_confirmed_at", "status")
+    figures = {
+        "reminded": 0,
+        "confirmed": 0,
+        "confirmed_seen": 0,
+        "confirmed_no_show": 0,
+        "unconfirmed_seen": 0,
+        "unconfirmed_no_show": 0,
+    }
+    for confirmed_at, status in rows:
+        figures["reminded"] += 1
+        group = "confirmed" if confirmed_at else "unconfirmed"
+        if confirmed_at:
+            figures["confirmed"] += 1
+        if status in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW):
+            figures[f"{group}_seen"] += 1
+            if status == SessionStatus.NO_SHOW:
+                figures[f"{group}_no_show"] += 1
+
+    def pct(part, whole):
+        return round(100 * part / whole, 1) if whole else None
+
+    figures["confirmation_rate_pct"] = pct(figures["confirmed"], figures["reminded"])
+    figures["no_show_rate_confirmed_pct"] = pct(
+        figures["confirmed_no_show"], figures["confirmed_seen"]
+    )
+    figures["no_show_rate_unconfirmed_pct"] = pct(
+        figures["unconfirmed_no_show"], figures["unconfirmed_seen"]
+    )
+    return figures
+
+
+def home_adherence_by_cause(*, cause=None) -> list[dict]:
+    """R27 by cause: mean home-programme adherence of the patients who have one."""
+    from outreach.home import patient_adherence
+    from outreach.models import LinkPurpose
+    from patients.models import NeuropathyCause, Patient
+
+    patients = Patient.objects.filter(
+        links__purpose=LinkPurpose.HOME_PROGRAMME, status="active"
+    ).distinct()
+    if cause:
+        patients = patients.filter(neuropathy_cause=cause)
+    values: dict[str, list[float]] = {}
+    for patient in patients:
+        figures = patient_adherence(patient)
+        if figures and figures["overall_pct"] is not None:
+            values.setdefault(patient.neuropathy_cause, []).append(figures["overall_pct"])
+    return [
+        {
+            "cause": c.value,
+            "label": c.label,
+            "patients": len(values[c.value]),
+            "mean_adherence_pct": round(sum(values[c.value]) / len(values[c.value]), 1),
+        }
+        for c in NeuropathyCause
+        if values.get(c.value)
+    ]

@@ -33,6 +33,7 @@ class IssuedLink:
 
     link: PatientLink
     url: str
+    token: str
 
 
 def _end_of_day(day: dt.date, tz_name: str) -> dt.datetime:
@@ -46,7 +47,7 @@ def patient_time_zone(patient: Patient) -> str:
     return getattr(location, "time_zone", None) or settings.TIME_ZONE
 
 
-def _issue(
+def link_issue(
     *, patient: Patient, purpose: str, expires_at: dt.datetime, user=None, plan=None, session=None
 ) -> IssuedLink:
     token = links.new_token()
@@ -60,7 +61,8 @@ def _issue(
         created_at=clock.now(),
         expires_at=expires_at,
     )
-    return IssuedLink(link=link, url=links.absolute_url(links.PAGE_FOR_PURPOSE[purpose], token))
+    url = links.absolute_url(links.PAGE_FOR_PURPOSE[purpose], token)
+    return IssuedLink(link=link, url=url, token=token)
 
 
 def _active_plan(patient: Patient):
@@ -101,7 +103,9 @@ def link_create(*, user, patient: Patient, purpose: str, send: bool = False) -> 
         expires_at = now + dt.timedelta(days=INTAKE_DAYS)
     else:
         raise RuleRefused("R29", "Unknown link purpose.", field="purpose")
-    issued = _issue(patient=patient, purpose=purpose, expires_at=expires_at, user=user, plan=plan)
+    issued = link_issue(
+        patient=patient, purpose=purpose, expires_at=expires_at, user=user, plan=plan
+    )
     if send:
         transaction.on_commit(lambda: _send_link(issued))
     return issued

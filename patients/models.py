@@ -368,6 +368,7 @@ class ReminderKind(models.TextChoices):
     PLAN_ENDING = "plan_ending", "Plan ending soon"
     UNDER_SCHEDULED = "under_scheduled", "Too few sessions booked"
     CLEARANCE_OVERDUE = "clearance_overdue", "Clearance request unanswered"
+    APPOINTMENT_CANCEL_REQUEST = "appointment_cancel_request", "Patient asks to cancel (late)"
 
 
 # The consultation kinds: R13's "one reminder per patient per day" holds across

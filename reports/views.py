@@ -12,6 +12,7 @@ from django.urls import reverse
 from clearance.selectors import clearance_figures
 from clinic import clinical
 from clinic.roles import Role, require_role, role_of
+from outreach.selectors import appointment_figures, home_adherence_by_cause
 from patients import selectors as patient_selectors
 from patients.models import NeuropathyCause
 from reports import selectors
@@ -49,6 +50,8 @@ def dashboard(request):
             "ranges": ranges,
             "clinical": clinical,
             "clearance": clearance_figures(user=request.user),
+            "outreach": appointment_figures(**filters),
+            "adherence_by_cause": home_adherence_by_cause(cause=filters.get("cause")),
             "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
         },
     )

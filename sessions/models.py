@@ -139,6 +139,9 @@ class TherapySession(models.Model):
         blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)]
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # R26: the patient's answers to the appointment reminder.
+    patient_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    patient_cancel_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -312,6 +312,12 @@ REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
 REMINDER_EXPIRING_DAYS = env.int("REMINDER_EXPIRING_DAYS", default=14)
 CELERY_BEAT_SCHEDULE = {
+    # R26: hourly, appointment reminders for sessions 24-48 h ahead (once per session).
+    "send-appointment-reminders-hourly": {
+        "task": "outreach.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 50 * 60, "expire_seconds": 50 * 60},
+    },
     "send-consultation-reminders-daily": {
         "task": "patients.tasks.send_consultation_reminders",
         "schedule": crontab(hour=REMINDER_HOUR, minute=0),
@@ -337,6 +343,9 @@ CLINIC_PHONE = env("CLINIC_PHONE", default="")
 CLINIC_FAX = env("CLINIC_FAX", default="")
 
 # --- Patients in the loop (R25-R29) ---------------------------------------
+# The clinic's name on patient e-mails and pages: keep it free of any diagnosis
+# (an e-mail from "the neuropathy clinic" already tells the reader one).
+PATIENT_CLINIC_NAME = env("PATIENT_CLINIC_NAME", default="Your clinic")
 PATIENT_PAGES_PREFIX = "p/"
 # Throttle of patient pages: requests per link and per client address in a window.
 PATIENT_LINK_MAX_PER_LINK = env.int("PATIENT_LINK_MAX_PER_LINK", default=30)

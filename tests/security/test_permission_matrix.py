@@ -173,6 +173,12 @@ MATRIX: dict[str, E] = {
     # Patient pages: no login; an unknown token is the same 404 for everybody.
     "patient_pages:home": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
     "patient_pages:intake": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
+    "patient_pages:appointment-confirm": E(
+        "POST", None, "404 404 404 404", kwargs={"token": "x" * 43}
+    ),
+    "patient_pages:appointment-cancel": E(
+        "POST", None, "404 404 404 404", kwargs={"token": "x" * 43}
+    ),
 }
 
 
