@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.roles import Role
+from demo import assessments as demo_assessments
 from demo import plans as demo_plans
 from demo import sessions as demo_sessions
 from patients import services as patient_services
@@ -221,7 +222,7 @@ def seed_patients(staff: dict[str, User]) -> list[Patient]:
 
 
 # The later parts, in order: plans need patients, sessions need active plans.
-PARTS = [demo_plans.seed, demo_sessions.seed]
+PARTS = [demo_plans.seed, demo_sessions.seed, demo_assessments.seed]
 
 
 def seed() -> dict:
