@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from assessments.regions import REGION_LABELS, REGIONS
 from clinic import clock
 from clinic.clinical import FREE_TEXT_MAX_LENGTH
 from clinic.errors import NotVisible, RuleRefused
@@ -27,14 +27,8 @@ from patients import services as patient_services
 from patients.models import Symptom, validate_phone
 from patients.selectors import patients_visible_to
 
-# SPEC "Exact shapes" R20 region codes (the measurement app's list, when installed).
-_SIDED = (
-    "shoulder", "upper_arm", "elbow", "forearm", "wrist", "hand", "hip", "gluteal",
-    "thigh", "knee", "lower_leg", "ankle", "foot_dorsal", "foot_plantar",
-)  # fmt: skip
-REGION_CODES = ("head", "neck", "chest", "abdomen", "upper_back", "lower_back") + tuple(
-    f"{part}_{side}" for part in _SIDED for side in ("left", "right")
-)
+# R20's one list of region codes, with the labels people read.
+REGION_CODES = tuple(code for code, _label in REGIONS)
 CHART_SYMPTOMS = ("numbness", "tingling", "burning", "pain", "weakness")
 # The seven DN4 interview items (Bouhassira 2005), keyed as SPEC's dn4 items.
 DN4_INTERVIEW = (
@@ -51,11 +45,7 @@ MAX_CHART_ENTRIES = 40
 
 
 def region_label(code: str) -> str:
-    words = code.replace("_", " ")
-    for side in ("left", "right"):
-        if words.endswith(" " + side):
-            words = f"{words[: -len(side) - 1]} ({side})"
-    return words.replace("foot plantar", "sole of foot").replace("foot dorsal", "top of foot")
+    return REGION_LABELS.get(code, code)
 
 
 def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
@@ -189,22 +179,22 @@ def intake_decline(*, user, submission: IntakeSubmission) -> IntakeSubmission:
 
 
 def _record_measurements(*, user, patient, accepted: dict, examination: dict | None) -> None:
-    """The body chart and the intake DN4, through the measurement app when it is installed."""
-    if not apps.is_installed("assessments"):
-        return
-    from assessments import services as assessment_services  # noqa: PLC0415 - optional app
+    """The body chart and the intake DN4 (R18, R20), through the assessments app.
 
-    today = clock.today()
-    if accepted["body_chart"] and hasattr(assessment_services, "body_chart_record"):
+    The DN4 needs the three examination items too: it is recorded when the
+    reviewer gives them (at the first visit), with the patient's seven answers.
+    """
+    from assessments import services as assessment_services
+
+    if accepted["body_chart"]:
         assessment_services.body_chart_record(
-            user=user, patient=patient, recorded_on=today, entries=accepted["body_chart"]
+            user=user, patient=patient, entries=accepted["body_chart"]
         )
-    if examination is not None and hasattr(assessment_services, "assessment_create"):
-        assessment_services.assessment_create(
+    if examination is not None:
+        assessment_services.assessment_record(
             user=user,
             patient=patient,
             instrument="dn4",
-            performed_on=today,
             context="intake",
             items={**accepted["dn4"], **{k: bool(examination.get(k)) for k in DN4_EXAMINATION}},
         )

@@ -127,3 +127,31 @@ def test_managers_and_other_teams_cannot_accept(client, intake_url, consenting_p
     assert client.post(url, {**_answers(), "decision": "accept"}).status_code == 403
     submission.refresh_from_db()
     assert submission.status == "pending"
+
+
+def test_accept_records_the_body_chart_and_the_intake_dn4(
+    client, intake_url, consenting_patient, physical_therapist
+):
+    from assessments.models import Assessment, BodyChart
+
+    Client().post(intake_url, _answers())
+    submission = IntakeSubmission.objects.get()
+    client.force_login(physical_therapist)
+    response = client.post(
+        f"/outreach/intakes/{submission.pk}/",
+        {
+            **_answers(),
+            "decision": "accept",
+            "record_dn4": "on",
+            "hypoesthesia_touch": "on",
+        },
+    )
+    assert response.status_code == 302
+    chart = BodyChart.objects.get(patient=consenting_patient)
+    assert [(e.region, e.symptom, e.intensity) for e in chart.entries.all()] == [
+        ("foot_plantar_left", "numbness", 6)
+    ]
+    dn4 = Assessment.objects.get(patient=consenting_patient, instrument="dn4")
+    assert dn4.context == "intake" and dn4.performed_by == physical_therapist
+    assert float(dn4.score) == 5  # four interview yes + one examination yes
+    assert dn4.flags == {"neuropathic": True}
