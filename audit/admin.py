@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.models import AuditEvent
+from locations.admin import ScopedToVisiblePatients
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ScopedToVisiblePatients, admin.ModelAdmin):
     list_display = [
         "at",
         "username",

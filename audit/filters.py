@@ -27,6 +27,8 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
     start = django_filters.DateFilter(method="from_day", label="From", widget=DateInput())
     end = django_filters.DateFilter(method="to_day", label="To (inclusive)", widget=DateInput())
+    # Applied by the view through the caller's scope (R17); declared for the form.
+    location = django_filters.NumberFilter(method="by_location", label="Location id")
     outcome = django_filters.ChoiceFilter(
         choices=[("ok", "Succeeded"), ("refused", "Refused or failed")],
         method="by_outcome",
@@ -35,7 +37,7 @@ class AuditEventFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["patient", "user", "action", "start", "end", "outcome"]
+        fields = ["patient", "user", "action", "start", "end", "outcome", "location"]
 
     def by_patient(self, queryset, name, value):
         value = value.strip()
@@ -43,6 +45,9 @@ class AuditEventFilter(django_filters.FilterSet):
         if pk is not None:
             return queryset.filter(Q(patient_id=pk) | Q(patient__mrn__iexact=value))
         return queryset.filter(patient__mrn__iexact=value)
+
+    def by_location(self, queryset, name, value):
+        return queryset  # the view has already narrowed to the location (report_scope)
 
     def from_day(self, queryset, name, value):
         return queryset.filter(at__gte=_day_start(value))

@@ -50,3 +50,26 @@ class StaffScopeAdmin(_HeadOfficeOnly, admin.ModelAdmin):
     filter_horizontal = ["locations", "managed_locations"]
     search_fields = ["user__username", "user__last_name"]
     raw_id_fields = ["user"]
+
+
+class ScopedToVisiblePatients:
+    """R17 in the admin: a list of records shows only those of patients the user may see.
+
+    `patient_path` is the lookup from the model to its patient. The one
+    selector (`patients_visible_to`) decides; head office and superusers
+    see every row (including rows without a patient).
+    """
+
+    patient_path = "patient"
+
+    def get_queryset(self, request):
+        from patients.selectors import patients_visible_to
+
+        qs = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or (
+            role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None
+        ):
+            return qs
+        visible = patients_visible_to(user).values("pk")
+        return qs.filter(**{f"{self.patient_path}__in": visible})

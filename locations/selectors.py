@@ -111,3 +111,16 @@ def managers_of(location_id: int):
         )
         .distinct()
     )
+
+
+def report_scope(user, location=None) -> frozenset[int] | None:
+    """The location ids a manager's report, dashboard, CSV or audit page may cover (R17).
+
+    `location` (an id from `?location=`, optional) narrows it to one managed
+    location (403 for any other); without it, every managed location (None:
+    all, for head office).
+    """
+    chosen = location_in_scope(user, location)
+    if chosen is not None:
+        return frozenset({chosen.pk})
+    return managed_location_ids(user)

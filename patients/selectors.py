@@ -9,6 +9,7 @@ from django.http import Http404
 
 from clinic import clock
 from clinic.roles import Role, role_of
+from locations.selectors import managed_location_ids
 from patients.models import (
     CLEARED_STATUSES,
     Consultation,
@@ -19,14 +20,21 @@ from patients.models import (
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:
-    """R3: managers see every patient, a therapist only those on whose care team they are.
+    """R3 with R17: who sees which patient.
 
-    Every page and API endpoint that touches a patient (or anything of one)
-    starts from this queryset, so a hidden patient is a 404, never data.
+    A manager sees the patients whose home location they manage (head
+    office, `manages_all_locations`: every patient); a therapist only those
+    on whose care team they are, whatever the location. Every page, API
+    endpoint, report, export and admin list that touches a patient (or
+    anything of one) starts from this queryset, so a hidden patient is a
+    404, never data.
     """
     role = role_of(user)
     if role == Role.CLINIC_MANAGER:
-        return Patient.objects.all()
+        managed = managed_location_ids(user)
+        if managed is None:
+            return Patient.objects.all()
+        return Patient.objects.filter(home_location__in=managed)
     if role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST):
         return Patient.objects.filter(Q(massage_therapist=user) | Q(physical_therapist=user))
     return Patient.objects.none()
@@ -41,7 +49,8 @@ def is_visible_to(user, patient: Patient) -> bool:
     """
     role = role_of(user)
     if role == Role.CLINIC_MANAGER:
-        return True
+        managed = managed_location_ids(user)
+        return managed is None or patient.home_location_id in managed
     if role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST):
         return user.pk in (patient.massage_therapist_id, patient.physical_therapist_id)
     return False

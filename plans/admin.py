@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from locations.admin import ScopedToVisiblePatients
 from plans.models import (
     Exercise,
     ExercisePrescription,
@@ -93,7 +94,7 @@ class PrescriptionInline(ReadOnlyInline):
 
 
 @admin.register(TreatmentPlan)
-class TreatmentPlanAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class TreatmentPlanAdmin(ScopedToVisiblePatients, NoDeleteMixin, SimpleHistoryAdmin):
     """Read-only: plans are written through the plan pages and API (rules in services)."""
 
     list_display = ["title", "patient", "status", "start_date", "version"]

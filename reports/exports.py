@@ -41,8 +41,11 @@ def safe_cell(value):
     return value
 
 
-def completed_sessions(**filters) -> QuerySet[TherapySession]:
-    """Completed sessions in the window (same filters as clinic_report), oldest first."""
+def completed_sessions(*, location=None, **filters) -> QuerySet[TherapySession]:
+    """Completed sessions in the window (same filters as clinic_report), oldest first.
+
+    `locations` is the caller's scope (R17); `location` was already folded into it.
+    """
     return (
         sessions_in_window(**filters)
         .filter(status=SessionStatus.COMPLETED)

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from clinic import dates
 from clinic.forms import DateInput
+from locations.models import Location
+from locations.selectors import managed_location_ids
 from patients.models import NeuropathyCause
 from reports import selectors
 
@@ -29,8 +31,19 @@ class ReportFilterForm(forms.Form):
         choices=[("", "All causes"), *NeuropathyCause.choices], required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    location = forms.TypedChoiceField(coerce=int, required=False, label="Location")
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # R17: the locations this manager manages (head office: all of them).
+        managed = managed_location_ids(user) if user is not None else frozenset()
+        choices = Location.objects.order_by("name")
+        if managed is not None:
+            choices = choices.filter(pk__in=managed)
+        self.fields["location"].choices = [
+            ("", "All my locations"),
+            *((loc.pk, loc.name) for loc in choices),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

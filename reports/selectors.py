@@ -43,6 +43,7 @@ from clinic.clinical import (
     PAIN_RESPONDER_POINTS,
 )
 from clinic.roles import THERAPIST_ROLES, Role
+from locations.models import StaffScope
 from patients.models import (
     ConsultationStatus,
     NeuropathyCause,
@@ -123,14 +124,23 @@ def validate_filters(*, start=None, end=None, therapist=None, cause=None) -> Non
 
 
 def sessions_in_window(
-    *, start: dt.date | None = None, end: dt.date | None = None, therapist=None, cause=None
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    therapist=None,
+    cause=None,
+    locations: frozenset[int] | None = None,
 ) -> QuerySet[TherapySession]:
     """Sessions whose scheduled start falls on a clinic-local day in [start, end].
 
     Bounds are turned into aware datetimes so the (status, scheduled_start)
-    index serves the range.
+    index serves the range. `locations` (R17, from
+    `locations.selectors.report_scope`; None = all) keeps the sessions of
+    patients whose home location is one of them.
     """
     qs = TherapySession.objects.all()
+    if locations is not None:
+        qs = qs.filter(patient__home_location__in=locations)
     if start:
         qs = qs.filter(scheduled_start__gte=_local_midnight(start))
     if end:
@@ -142,9 +152,13 @@ def sessions_in_window(
     return qs
 
 
-def report_patients(*, therapist=None, cause=None) -> QuerySet[Patient]:
-    """The patient population of the report: every patient, narrowed by the filters."""
+def report_patients(
+    *, therapist=None, cause=None, locations: frozenset[int] | None = None
+) -> QuerySet[Patient]:
+    """The patient population of the report: every patient in scope, narrowed by the filters."""
     qs = Patient.objects.all()
+    if locations is not None:
+        qs = qs.filter(home_location__in=locations)
     if therapist:
         qs = qs.filter(Q(massage_therapist=_pk(therapist)) | Q(physical_therapist=_pk(therapist)))
     if cause:
@@ -153,7 +167,12 @@ def report_patients(*, therapist=None, cause=None) -> QuerySet[Patient]:
 
 
 def patient_courses(
-    *, start: dt.date | None = None, end: dt.date | None = None, therapist=None, cause=None
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    therapist=None,
+    cause=None,
+    locations: frozenset[int] | None = None,
 ) -> QuerySet:
     """One row per patient with a completed session in the window: their R14 course.
 
@@ -165,7 +184,7 @@ def patient_courses(
     """
     part = [F("patient_id")]
     first_to_last = [F("scheduled_start").asc(), F("id").asc()]
-    qs = sessions_in_window(start=start, end=end).filter(
+    qs = sessions_in_window(start=start, end=end, locations=locations).filter(
         status=COMPLETED, pain_before__isnull=False
     )
     if therapist:
@@ -427,8 +446,16 @@ def _by_therapist(
     groups: dict[str, dict],
     *,
     therapist=None,
+    locations: frozenset[int] | None = None,
 ) -> list[dict]:
     staff = User.objects.filter(is_active=True, groups__name__in=THERAPIST_ROLES)
+    if locations is not None:
+        # R17: only therapists working at a location in scope are listed.
+        staff = staff.filter(
+            pk__in=StaffScope.locations.through.objects.filter(location_id__in=locations).values(
+                "staffscope__user_id"
+            )
+        )
     if therapist:
         staff = staff.filter(pk=_pk(therapist))
     staff_rows = list(
@@ -547,6 +574,8 @@ def clinic_report(
     end: dt.date | None = None,
     therapist=None,
     cause: str | None = None,
+    locations: frozenset[int] | None = None,
+    location=None,
 ) -> dict:
     """The clinic progress report for managers (SPEC R14, `/reports/clinic/`).
 
@@ -555,17 +584,22 @@ def clinic_report(
     to those the therapist took part in and patients to their care team;
     `cause` narrows both to patients of that neuropathy cause. Raises
     ValidationError naming the field for `end` before `start` or an unknown
-    cause. A fixed number of queries, whatever the data size.
+    cause. `locations` (R17: `locations.selectors.report_scope`, None = all)
+    keeps the patients whose home location is in it, and their sessions;
+    `location` is the one location asked for (echoed only). A fixed number
+    of queries, whatever the data size.
     """
     validate_filters(start=start, end=end, therapist=therapist, cause=cause)
-    sessions = sessions_in_window(start=start, end=end, therapist=therapist, cause=cause)
-    patients = report_patients(therapist=therapist, cause=cause)
-    groups = outcome_groups(patient_courses(start=start, end=end, therapist=therapist, cause=cause))
+    scope = {"therapist": therapist, "cause": cause, "locations": locations}
+    sessions = sessions_in_window(start=start, end=end, **scope)
+    patients = report_patients(**scope)
+    groups = outcome_groups(patient_courses(start=start, end=end, **scope))
     report = {
         "start": start.isoformat() if start else None,
         "end": end.isoformat() if end else None,
         "therapist": _pk(therapist) if therapist else None,
         "cause": cause or None,
+        "location": _pk(location) if location else None,
         "thresholds": {
             "pain_responder_points": PAIN_RESPONDER_POINTS,
             "pain_responder_pct": PAIN_RESPONDER_PCT,
@@ -578,6 +612,8 @@ def clinic_report(
     report.update(figures)
     report["by_cause"] = _by_cause(groups["cause"])
     report["by_session_kind"] = by_kind
-    report["by_therapist"] = _by_therapist(patients, sessions, groups, therapist=therapist)
+    report["by_therapist"] = _by_therapist(
+        patients, sessions, groups, therapist=therapist, locations=locations
+    )
     report["weekly_trend"] = _weekly_trend(sessions)
     return report

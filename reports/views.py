@@ -12,6 +12,7 @@ from django.urls import reverse
 from clearance.selectors import clearance_figures
 from clinic import clinical
 from clinic.roles import Role, require_role, role_of
+from locations.selectors import report_scope
 from outreach.selectors import appointment_figures, home_adherence_by_cause
 from patients import selectors as patient_selectors
 from patients.models import NeuropathyCause
@@ -33,9 +34,11 @@ def _query(filters: dict) -> str:
 def dashboard(request):
     """Clinic dashboard (managers only): KPIs, outcome charts, overdue consultations."""
     require_role(request.user, Role.CLINIC_MANAGER)
-    form = ReportFilterForm(request.GET or None)
+    # R17: a location outside the caller's scope is refused (403) before any figure.
+    locations = report_scope(request.user, request.GET.get("location") or None)
+    form = ReportFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    report = selectors.clinic_report(**filters)
+    report = selectors.clinic_report(**filters, locations=locations)
     query = _query(filters)
     csv_url = reverse("api:reports-sessions-csv") + (f"?{query}" if query else "")
     ranges = [(label, "?" + _query(q) if q else "?") for label, q in quick_ranges()]

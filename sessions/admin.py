@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from locations.admin import ScopedToVisiblePatients
 from sessions.models import ExercisePerformed, SessionAmendment, SessionSeries, TherapySession
 
 
@@ -36,7 +37,7 @@ class AmendmentInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(TherapySession)
-class TherapySessionAdmin(_ReadOnly, SimpleHistoryAdmin):
+class TherapySessionAdmin(ScopedToVisiblePatients, _ReadOnly, SimpleHistoryAdmin):
     list_display = [
         "scheduled_start",
         "patient",
@@ -58,12 +59,14 @@ class TherapySessionAdmin(_ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(SessionSeries)
-class SessionSeriesAdmin(_ReadOnly, admin.ModelAdmin):
+class SessionSeriesAdmin(ScopedToVisiblePatients, _ReadOnly, admin.ModelAdmin):
+    patient_path = "plan__patient"
     list_display = ["plan", "kind", "weekdays", "start_time", "first_date", "weeks", "created_by"]
     list_select_related = ["plan", "created_by"]
 
 
 @admin.register(SessionAmendment)
-class SessionAmendmentAdmin(_ReadOnly, admin.ModelAdmin):
+class SessionAmendmentAdmin(ScopedToVisiblePatients, _ReadOnly, admin.ModelAdmin):
+    patient_path = "session__patient"
     list_display = ["session", "author", "created_at", "reason"]
     list_select_related = ["session", "author"]

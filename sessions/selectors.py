@@ -8,7 +8,10 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
+from clinic import clock
 from clinic.roles import Role, role_of
+from locations.models import Location
+from locations.selectors import managed_location_ids
 from patients.selectors import patients_visible_to
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
 from sessions.models import ExercisePerformed, TherapySession
@@ -16,15 +19,15 @@ from sessions.models import ExercisePerformed, TherapySession
 
 def sessions_visible_to(user) -> QuerySet[TherapySession]:
     """Sessions of patients the user may see (R3); everything else is a 404."""
-    if role_of(user) == Role.CLINIC_MANAGER:
-        return TherapySession.objects.all()
+    if role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None:
+        return TherapySession.objects.all()  # head office: no subquery
     return TherapySession.objects.filter(patient__in=patients_visible_to(user).values("pk"))
 
 
 def _for_lists(qs: QuerySet[TherapySession]) -> QuerySet[TherapySession]:
     # Everything a list row shows, in a fixed number of queries.
     return qs.select_related(
-        "patient", "plan", "massage_therapist", "physical_therapist", "completed_by"
+        "patient", "plan", "massage_therapist", "physical_therapist", "completed_by", "location"
     ).prefetch_related(
         Prefetch(
             "covered_prescriptions",
@@ -33,9 +36,10 @@ def _for_lists(qs: QuerySet[TherapySession]) -> QuerySet[TherapySession]:
     )
 
 
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+def local_day_bounds(day: dt.date, tz=None) -> tuple[dt.datetime, dt.datetime]:
+    """The first instant of `day` and of the next day in `tz` (default the settings' zone)."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
     return start, end
 
 
@@ -110,16 +114,42 @@ def session_detail_after_write(session: TherapySession) -> TherapySession:
     return session
 
 
+def _day_at_locations(locations, day: dt.date | None) -> Q:
+    """R16: sessions on `day` (default each location's today) in each location's time zone."""
+    when = Q(pk__in=[])
+    for location in locations:
+        start, end = local_day_bounds(day or clock.today(location.tz), location.tz)
+        when |= Q(location=location, scheduled_start__gte=start, scheduled_start__lt=end)
+    return when
+
+
 def today_for(user, *, day: dt.date | None = None) -> QuerySet[TherapySession]:
-    """The user's own sessions on one clinic-local day (default today), all statuses."""
-    start, end = local_day_bounds(day or timezone.localdate())
+    """The user's own sessions on one day (default today), all statuses.
+
+    R16: a therapist working at two locations sees each location's day in
+    that location's time zone.
+    """
+    locations = Location.objects.filter(staff__user=user)  # where they work, one query
     return _for_lists(
         sessions_visible_to(user).filter(
             Q(massage_therapist=user) | Q(physical_therapist=user),
-            scheduled_start__gte=start,
-            scheduled_start__lt=end,
+            _day_at_locations(locations, day),
         )
     ).order_by("scheduled_start", "id")
+
+
+def day_for_manager(user, *, day: dt.date | None = None) -> QuerySet[TherapySession]:
+    """The day's sessions of every visible patient, each location's day in its zone (R16)."""
+    from locations.selectors import locations_visible_to
+
+    return _for_lists(
+        sessions_visible_to(user).filter(_day_at_locations(locations_visible_to(user), day))
+    ).order_by("scheduled_start", "id")
+
+
+def local_day(session: TherapySession) -> dt.date:
+    """The session's date at its location (R16)."""
+    return timezone.localdate(session.scheduled_start, session.location.tz)
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -69,10 +69,9 @@ def today(request):
     role = _role(request)
     day = timezone.localdate()
     if role == Role.CLINIC_MANAGER:
-        start, end = selectors.local_day_bounds(day)
-        sessions = selectors.session_list(user=request.user, date_from=day, date_to=day)
+        sessions = selectors.day_for_manager(request.user)
     else:
-        sessions = selectors.today_for(request.user, day=day)
+        sessions = selectors.today_for(request.user)
     rows = [(s, _session_actions(request.user, s)) for s in sessions]
     note_patients(request, (s.patient_id for s, _ in rows))
     return render(
@@ -103,12 +102,19 @@ def calendar(request):
         therapist = get_object_or_404(staff_list(), pk=q["therapist"])
     elif role != Role.CLINIC_MANAGER:
         therapist = request.user
+    # A day either side: each session is placed on its location's date (R16).
     sessions = selectors.session_list(
-        user=request.user, patient=patient, therapist=therapist, date_from=days[0], date_to=days[-1]
+        user=request.user,
+        patient=patient,
+        therapist=therapist,
+        date_from=days[0] - dt.timedelta(days=1),
+        date_to=days[-1] + dt.timedelta(days=1),
     )
     by_day = {d: [] for d in days}
     for s in sessions:
-        by_day.setdefault(timezone.localdate(s.scheduled_start), []).append(s)
+        local = selectors.local_day(s)
+        if local in by_day:
+            by_day[local].append(s)
     note_patients(request, (s.patient_id for day in by_day.values() for s in day))
     base = (
         f"patient={patient.pk}&" if patient else (f"therapist={therapist.pk}&" if therapist else "")

@@ -19,6 +19,10 @@ class ReportQuerySerializer(serializers.Serializer):
         queryset=selectors.therapists(), required=False, help_text="A therapist's user id."
     )
     cause = serializers.ChoiceField(choices=NeuropathyCause.choices, required=False)
+    location = serializers.IntegerField(
+        required=False,
+        help_text="A location id (R17): one location the caller manages; 403 for any other.",
+    )
 
     def validate(self, attrs):
         start, end = attrs.get("start"), attrs.get("end")
@@ -91,6 +95,7 @@ class ClinicReportSerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True)
     therapist = serializers.IntegerField(allow_null=True)
     cause = serializers.CharField(allow_null=True)
+    location = serializers.IntegerField(allow_null=True)
     thresholds = ThresholdsSerializer()
     active_patients = serializers.IntegerField()
     consultation_compliance_pct = serializers.FloatField(allow_null=True)

@@ -12,15 +12,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinicManager
+from locations.selectors import report_scope
 from reports import exports, selectors
 from reports.api.serializers import ClinicReportSerializer, ReportQuerySerializer
 
 
-def report_filters(query_params) -> dict:
-    """Validated `start`, `end`, `therapist`, `cause` (400 naming the field otherwise)."""
-    query = ReportQuerySerializer(data=query_params)
+def report_filters(request) -> dict:
+    """Validated `start`, `end`, `therapist`, `cause` (400 naming the field otherwise),
+    and the caller's location scope (R17: `?location=` outside it is 403)."""
+    query = ReportQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
+    filters = dict(query.validated_data)
+    filters["locations"] = report_scope(request.user, filters.get("location"))
+    return filters
 
 
 class ClinicReportView(APIView):
@@ -30,7 +34,7 @@ class ClinicReportView(APIView):
 
     @extend_schema(parameters=[ReportQuerySerializer], responses=ClinicReportSerializer)
     def get(self, request):
-        return Response(selectors.clinic_report(**report_filters(request.query_params)))
+        return Response(selectors.clinic_report(**report_filters(request)))
 
 
 class JSONErrorsNegotiation(BaseContentNegotiation):
@@ -55,7 +59,7 @@ class SessionsCsvView(APIView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
     )
     def get(self, request):
-        filters = report_filters(request.query_params)
+        filters = report_filters(request)
         rows = exports.session_rows(exports.completed_sessions(**filters))
         response = StreamingHttpResponse(
             exports.csv_lines(rows), content_type="text/csv; charset=utf-8"

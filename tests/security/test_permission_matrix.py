@@ -238,9 +238,13 @@ def test_access(name, scope, role, want):
     else:
         response = client.post(url, body)
     # then
+    _assert_answer(response, want, f"{entry.method} {url} as {role}", role == "anonymous")
+
+
+def _assert_answer(response, want: str, what: str, anonymous: bool = False) -> None:
     status = response.status_code
     location = response.get("Location", "")
-    detail = f"{entry.method} {url} as {role}: {status} {location}".strip()
+    detail = f"{what}: {status} {location}".strip()
     if want == "login":
         assert status == 302 and location.startswith("/login/"), detail
     elif want == "ok":
@@ -251,4 +255,70 @@ def test_access(name, scope, role, want):
     else:
         assert status == int(want), detail
         if status == 302:
-            assert not location.startswith("/login/") or role == "anonymous", detail
+            assert not location.startswith("/login/") or anonymous, detail
+
+
+# --- the location dimension (R17) ---------------------------------------------
+# A manager of another location only ("site manager") is a manager for routes
+# without a record, and a stranger for the world's patients (all at the main
+# clinic): every record of theirs is a 404, whatever the head office may do with it.
+RECORDS = {"patient", "plan", "session", "consultation"}
+SCOPED_PAGES = ("reports:dashboard", "audit:log", "api:reports-clinic", "api:reports-sessions-csv")
+
+
+def _site_manager_cases():
+    for name, entry in MATRIX.items():
+        want = entry.own.split()[0]
+        if entry.obj in RECORDS:
+            want = "404"  # as the other care team's record for a therapist
+        yield pytest.param(name, want, id=f"{name}-site_manager")
+
+
+def _site_manager(world):
+    from locations.models import StaffScope
+    from tests import factories
+
+    elsewhere = factories.LocationFactory(name="Elsewhere")
+    manager = factories.ManagerFactory(username="m-site-manager")
+    scope = StaffScope.objects.get(user=manager)
+    scope.manages_all_locations = False
+    scope.save()
+    scope.locations.set([elsewhere])
+    scope.managed_locations.set([elsewhere])
+    return manager, elsewhere
+
+
+@pytest.mark.parametrize(("name", "want"), list(_site_manager_cases()))
+def test_access_of_a_manager_of_another_location(name, want):
+    # given a clinic whose patients all live at the main clinic
+    world = build_world()
+    manager, _ = _site_manager(world)
+    entry = MATRIX[name]
+    kwargs = dict(entry.kwargs)
+    if entry.obj is not None:
+        kwargs["pk"] = _object(world, entry, "own").pk
+    url = reverse(name, kwargs=kwargs)
+    client = _client(name, manager)
+    # when
+    body = entry.body(world) if callable(entry.body) else entry.body
+    if entry.method == "GET":
+        response = client.get(url)
+    elif name.startswith("api:"):
+        response = client.post(url, body, format="json")
+    else:
+        response = client.post(url, body)
+    # then
+    _assert_answer(response, want, f"{entry.method} {url} as a manager of another location")
+
+
+@pytest.mark.parametrize("name", SCOPED_PAGES)
+def test_a_location_outside_the_managers_scope_is_403(name):
+    from locations.models import Location
+
+    world = build_world()
+    manager, elsewhere = _site_manager(world)
+    main = Location.objects.exclude(pk=elsewhere.pk).first()
+    client = _client(name, manager)
+    assert client.get(reverse(name), {"location": main.pk}).status_code == 403
+    assert client.get(reverse(name), {"location": 999999}).status_code == 403
+    assert client.get(reverse(name), {"location": elsewhere.pk}).status_code == 200
