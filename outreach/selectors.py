@@ -20,7 +20,9 @@ def intakes_visible_to(user) -> QuerySet[IntakeSubmission]:
     return IntakeSubmission.objects.filter(patient__in=patients_visible_to(user))
 
 
-def appointment_figures(*, start=None, end=None, therapist=None, cause=None) -> dict:
+def appointment_figures(
+    *, start=None, end=None, therapist=None, cause=None, locations=None, location=None
+) -> dict:
     """R26 on the dashboard: of the sessions whose reminder was sent (window by
     scheduled start, the report's filters), how many the patient confirmed, and
     the no-show rate of confirmed vs unconfirmed sessions that have happened
@@ -28,9 +30,10 @@ def appointment_figures(*, start=None, end=None, therapist=None, cause=None) -> 
     from reports.selectors import sessions_in_window
     from sessions.models import SessionStatus
 
-    reminded = sessions_in_window(start=start, end=end, therapist=therapist, cause=cause).filter(
-        appointment_reminder__sent_at__isnull=False
-    )
+    # `locations`: the manager's scope (R17, None = all); `location` is already in it.
+    reminded = sessions_in_window(
+        start=start, end=end, therapist=therapist, cause=cause, locations=locations
+    ).filter(appointment_reminder__sent_at__isnull=False)
     rows = reminded.values_list("patient_confirmed_at", "status")
     figures = {
         "reminded": 0,
@@ -63,7 +66,7 @@ def appointment_figures(*, start=None, end=None, therapist=None, cause=None) -> 
     return figures
 
 
-def home_adherence_by_cause(*, cause=None) -> list[dict]:
+def home_adherence_by_cause(*, cause=None, locations=None) -> list[dict]:
     """R27 by cause: mean home-programme adherence of the patients who have one."""
     from outreach.home import patient_adherence
     from outreach.models import LinkPurpose
@@ -74,6 +77,8 @@ def home_adherence_by_cause(*, cause=None) -> list[dict]:
     ).distinct()
     if cause:
         patients = patients.filter(neuropathy_cause=cause)
+    if locations is not None:  # R17: the manager's locations only
+        patients = patients.filter(home_location__in=locations)
     values: dict[str, list[float]] = {}
     for patient in patients:
         figures = patient_adherence(patient)

@@ -53,8 +53,10 @@ def dashboard(request):
             "ranges": ranges,
             "clinical": clinical,
             "clearance": clearance_figures(user=request.user),
-            "outreach": appointment_figures(**filters),
-            "adherence_by_cause": home_adherence_by_cause(cause=filters.get("cause")),
+            "outreach": appointment_figures(**filters, locations=locations),
+            "adherence_by_cause": home_adherence_by_cause(
+                cause=filters.get("cause"), locations=locations
+            ),
             "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
         },
     )

@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0010_reminder_digest")]
+    dependencies = [("patients", "0011_reminder_kind_cancel_request")]
 
     operations = [migrations.RunPython(forwards, backwards)]
