@@ -9,4 +9,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("patients/<int:pk>/", views.patient_report, name="patient"),
+    path("assessments.csv", views.assessments_csv, name="assessments-csv"),
 ]

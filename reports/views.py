@@ -6,17 +6,20 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from assessments.reports import assessment_csv_rows, assessment_figures
 from clearance.selectors import clearance_figures
-from clinic import clinical
+from clinic import clinical, clock
 from clinic.roles import Role, require_role, role_of
 from locations.selectors import report_scope
 from outreach.selectors import appointment_figures, home_adherence_by_cause
 from patients import selectors as patient_selectors
 from patients.models import NeuropathyCause
 from reports import selectors
+from reports.exports import csv_lines, safe_cell
 from reports.forms import ReportFilterForm, quick_ranges
 from reports.progress import progress_report
 
@@ -58,8 +61,22 @@ def dashboard(request):
                 cause=filters.get("cause"), locations=locations
             ),
             "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
+            "assessment_figures": assessment_figures(cause=filters.get("cause")),
         },
     )
+
+
+@login_required
+def assessments_csv(request):
+    """Every assessment, one row each (corrected ones marked), for managers' spreadsheets."""
+    require_role(request.user, Role.CLINIC_MANAGER)
+    response = StreamingHttpResponse(
+        csv_lines([safe_cell(cell) for cell in row] for row in assessment_csv_rows()),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = clock.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
+    return response
 
 
 @login_required
