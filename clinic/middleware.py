@@ -29,3 +29,20 @@ class DomainErrorMiddleware:
             messages.error(request, exception.message)
             return HttpResponseRedirect(safe_next(request, request.headers.get("referer")))
         return None
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response Django itself makes.
+
+    Pages and API answers carry health data; neither the browser's disk
+    cache, its back button after logout, nor a shared proxy may keep them.
+    Static files are served before this (WhiteNoise) and stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        return response

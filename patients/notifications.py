@@ -164,9 +164,8 @@ def reminder_emails_send(*, reminder_ids: Iterable[int]) -> int:
     recipient fails, that recipient's claim is released and the error raised,
     so the task's retry sends exactly what is still unsent.
 
-    The e-mail names the patient, MRN, what is missing and for how long, and
-    links to the patient page; never a diagnosis or clinical notes (for
-    one-off kinds such as adverse events the free-text message is left out).
+    The e-mail says only that a patient on the recipient's care team needs
+    attention, with a link per reminder: no name, MRN or health word.
     """
     ids = sorted({int(i) for i in reminder_ids})
     if not ids:
@@ -220,38 +219,29 @@ def _lock(qs: QuerySet[Reminder]) -> QuerySet[Reminder]:
 def _message_for(
     reminders: list[Reminder], *, connection, digest: bool = False
 ) -> EmailMultiAlternatives:
+    """One e-mail per recipient that says only that someone needs attention.
+
+    E-mail leaves the clinic's systems (mail servers, phones, lock screens): no
+    patient name, MRN, diagnosis or health word, in the subject or the body.
+    Each link opens the reminder after sign-in, where the record says the rest.
+    """
     recipient = reminders[0].recipient
     site = settings.SITE_URL.rstrip("/")
-    items = [
-        {
-            "reminder": r,
-            "patient_name": r.patient.full_name,
-            "mrn": r.patient.mrn,
-            "what": r.get_kind_display(),
-            # Daily kinds carry a message we wrote (name, MRN, days); one-off
-            # kinds may quote clinical notes, which never go into an e-mail.
-            "detail": r.message if r.kind in DAILY_REMINDER_KINDS else "",
-            "url": site + reverse("patients:detail", args=[r.patient_id]),
-        }
-        for r in reminders
-    ]
+    links = [site + reverse("patients:reminder-open", args=[r.pk]) for r in reminders]
+    count = len({r.patient_id for r in reminders})
+    subject = (
+        "A patient on your care team needs attention"
+        if count == 1
+        else f"{count} patients on your care team need attention"
+    )
+    if digest:
+        subject = f"Your daily clinic reminders: {subject[0].lower()}{subject[1:]}"
     context = {
         "recipient": recipient,
-        "items": items,
+        "subject": subject,
+        "links": links,
         "inbox_url": site + reverse("patients:reminders"),
     }
-    if digest:
-        # No name or health word in a subject (mail logs and lock screens show it).
-        patients = len({r.patient_id for r in reminders})
-        subject = (
-            "Your daily clinic reminders: "
-            f"{patients} patient{'s' if patients != 1 else ''} need{'s' if patients == 1 else ''}"
-            " attention"
-        )
-    elif len(items) == 1:
-        subject = f"{items[0]['what']}: {items[0]['patient_name']} ({items[0]['mrn']})"
-    else:
-        subject = f"{len(items)} patient reminders from the clinic"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("emails/reminders.txt", context),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from clinic.models import TokenUse
 from clinic.prepared import PreparedGet
 from clinic.roles import ROLE_NAMES, remember_role
 
@@ -19,7 +24,41 @@ def _tokens() -> QuerySet[Token]:
         .order_by("name")
         .values("name")[:1]
     )
-    return Token.objects.select_related("user").annotate(clinic_role=Subquery(role))
+    return Token.objects.select_related("user").annotate(
+        clinic_role=Subquery(role), last_used=F("use__last_used")
+    )
+
+
+def _idle() -> dt.timedelta:
+    return dt.timedelta(hours=settings.TOKEN_IDLE_HOURS)
+
+
+def _max_age() -> dt.timedelta:
+    return dt.timedelta(days=settings.TOKEN_MAX_AGE_DAYS)
+
+
+def token_expired(token: Token, *, last_used: dt.datetime | None, now: dt.datetime) -> bool:
+    """Older than TOKEN_MAX_AGE_DAYS, or unused for TOKEN_IDLE_HOURS (since issue if never)."""
+    return token.created <= now - _max_age() or (last_used or token.created) <= now - _idle()
+
+
+def token_touch(token: Token, *, now: dt.datetime) -> None:
+    TokenUse.objects.update_or_create(token=token, defaults={"last_used": now})
+
+
+def token_for(user) -> Token:
+    """The user's API token after a login: the current one, or a new one when it expired."""
+    now = timezone.now()
+    token = Token.objects.filter(user=user).select_related("use").first()
+    if token is not None:
+        use = getattr(token, "use", None)  # none yet: a token issued before TokenUse
+        if token_expired(token, last_used=use.last_used if use else None, now=now):
+            token.delete()
+            token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    token_touch(token, now=now)
+    return token
 
 
 _TOKENS = PreparedGet(_tokens, "key", str)  # compiled once: this read is on every API request
@@ -27,6 +66,9 @@ _TOKENS = PreparedGet(_tokens, "key", str)  # compiled once: this read is on eve
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's `Authorization: Token <key>` check, with the role in the same query.
+
+    Tokens expire: unused for `TOKEN_IDLE_HOURS` (12) or older than
+    `TOKEN_MAX_AGE_DAYS` (30); a new login issues a fresh one.
 
     Every API request checks the caller's role (IsClinicStaff, R3's
     visibility rule), which DRF's class would read with a second query on
@@ -42,5 +84,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        now = timezone.now()
+        if token_expired(token, last_used=token.last_used, now=now):
+            raise exceptions.AuthenticationFailed(_("Token expired; sign in again."))
+        touch_after = dt.timedelta(seconds=settings.TOKEN_TOUCH_SECONDS)
+        if token.last_used is None or token.last_used <= now - touch_after:
+            token_touch(token, now=now)  # at most one write per token per few minutes
         remember_role(token.user, token.clinic_role)
         return (token.user, token)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything past static files: no-store (health data in every answer).
+    "clinic.middleware.NoStoreMiddleware",
     # Patient pages (R29) never see or refresh a staff session.
     "outreach.middleware.PatientPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,10 +218,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env("TOKEN_THROTTLE_RATE", default="10/min")},
+    # How many proxies in front of the app append to X-Forwarded-For. 0 (the
+    # default): the throttle identifies clients by the connection's address and
+    # ignores the header, which a client can forge. Behind one reverse proxy
+    # that sets the header (nginx, a load balancer): 1. docs/security.md.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens stop working when unused this long, or this old (a new login
+# issues a fresh one). Last use is written at most every TOKEN_TOUCH_SECONDS.
+TOKEN_IDLE_HOURS = env.float("TOKEN_IDLE_HOURS", default=12)
+TOKEN_MAX_AGE_DAYS = env.float("TOKEN_MAX_AGE_DAYS", default=30)
+TOKEN_TOUCH_SECONDS = env.int("TOKEN_TOUCH_SECONDS", default=300)
+# The OpenAPI schema and its docs: staff only unless this says public.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": ["clinic.api.permissions.SchemaAccess"],
     "TITLE": "Neuropathy clinic API",
     "DESCRIPTION": "Patients, consultations, synergy treatment plans, sessions, reminders and "
     "reports. Rules R1-R15 are those of SPEC.md.",
@@ -262,11 +279,23 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "interval_start": 0,
 }
+# A down or hung Redis answers within a second: short socket timeouts and no
+# retry (redis-py would retry three times with backoff, ~7 s); throttles fail
+# open (clinic.api.throttling), so login keeps working.
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "retry": Retry(NoBackoff(), 0),
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
@@ -329,8 +358,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL (smtp://…) sends for real. Without it, each e-mail is written as
+# a file under var/mail/: `make run` never prints a reminder into the process
+# log (the console backend would), and nothing leaves the machine.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 # An SMTP server that hangs must not hold a worker: the e-mail task retries.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -15,10 +15,11 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from clinic.api.authentication import token_for
 from clinic.api.permissions import IsClinicManager
+from clinic.api.throttling import FailOpenScopedRateThrottle
 from clinic.auth_views import lockout_response
 from clinic.roles import Role
 from staff import services
@@ -50,7 +51,7 @@ class TokenView(ObtainAuthToken):
     authentication_classes: list = []
     parser_classes = APIView.parser_classes  # the project's JSON parser, not DRF's
     serializer_class = TokenRequestSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -69,7 +70,7 @@ class TokenView(ObtainAuthToken):
         if not valid:
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
+        token = token_for(user)  # a fresh one when the old one expired
         # A token login is a login: axes resets the failure count, last_login
         # is set and the audit trail records it.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)

@@ -275,7 +275,7 @@ def test_scan_query_count_does_not_grow_with_patients(
 # --- delivery -----------------------------------------------------------------
 
 
-def test_emails_carry_name_mrn_days_and_link_but_no_clinical_detail(
+def test_emails_carry_only_a_link_no_name_mrn_or_health_word(
     patient, massage_therapist, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://clinic.example"
@@ -289,11 +289,17 @@ def test_emails_carry_name_mrn_days_and_link_but_no_clinical_detail(
 
     to_massage = [m for m in mail.outbox if m.to == [massage_therapist.email]]
     assert len(to_massage) == 1
-    body = to_massage[0].body
-    assert patient.full_name in body and patient.mrn in body
-    assert "5 days" in body
-    assert f"https://clinic.example/patients/{patient.pk}/" in body
-    assert "Secret" not in body and "Secret" not in to_massage[0].alternatives[0][0]
+    email = to_massage[0]
+    body, html = email.body, email.alternatives[0][0]
+    # issue 13: no name, MRN or health word leaves the clinic by e-mail
+    for text in (email.subject, body, html):
+        for secret in (patient.first_name, patient.last_name, patient.mrn, "Secret"):
+            assert secret not in text
+        for word in ("consultation", "clearance", "adverse", "neuropath", "diabet"):
+            assert word not in text.lower()
+    assert email.subject.endswith("a patient on your care team needs attention")
+    reminder = Reminder.objects.get(recipient=massage_therapist)
+    assert f"https://clinic.example/patients/reminders/{reminder.pk}/open/" in body
     assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
 
 
@@ -306,7 +312,9 @@ def test_one_email_per_recipient_and_never_twice(
         scan()
     to_massage = [m for m in mail.outbox if m.to == [massage_therapist.email]]
     assert len(to_massage) == 1
-    assert to_massage[0].subject == "Your daily clinic reminders: 3 patients need attention"
+    assert to_massage[0].subject == (
+        "Your daily clinic reminders: 3 patients on your care team need attention"
+    )
 
     # a redelivered e-mail task sends nothing again
     from patients.tasks import send_reminder_emails
@@ -363,7 +371,8 @@ def test_notify_creates_inbox_rows_and_emails_after_commit(
     assert len(mail.outbox) == 2
     # the free-text message of a one-off kind may hold clinical notes: not e-mailed
     assert "dizziness" not in mail.outbox[0].body
-    assert patient.mrn in mail.outbox[0].body
+    assert "adverse" not in (mail.outbox[0].subject + mail.outbox[0].body).lower()
+    assert patient.mrn not in mail.outbox[0].body
 
 
 # --- task and command -----------------------------------------------------------
