@@ -17,6 +17,11 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
+def zone(tz: str | dt.tzinfo) -> dt.tzinfo:
+    """A tzinfo from an IANA name (or a tzinfo, as is)."""
+    return zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+
+
 def today(tz: str | dt.tzinfo | None = None) -> dt.date:
     """Today's date in ``tz`` (an IANA name or tzinfo); default the settings' zone."""
     if isinstance(tz, str):

@@ -35,6 +35,23 @@ def send_consultation_reminders() -> int:
 
 
 @shared_task(
+    name="patients.tasks.reminder_scan_hourly",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def reminder_scan_hourly() -> int:
+    """Beat's hourly tick (R16): scan the patients of each location where it is now
+    `REMINDER_HOUR` (the location's time zone), for that location's day.
+
+    Safe to run twice in the hour (or with a retry): the rerun adds nothing.
+    """
+    return reminders.reminder_scan_due_locations().created
+
+
+@shared_task(
     name="patients.tasks.send_reminder_emails",
     autoretry_for=(SMTPException, OSError, DatabaseError),
     retry_backoff=60,

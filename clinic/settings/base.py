@@ -347,13 +347,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 50 * 60, "expire_seconds": 50 * 60},
     },
+    # R13/R16: hourly; each location's patients are scanned when it is REMINDER_HOUR
+    # in that location's time zone (patients.tasks.send_consultation_reminders
+    # still scans every location at once, for its own day).
     "send-consultation-reminders-daily": {
-        "task": "patients.tasks.send_consultation_reminders",
-        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+        "task": "patients.tasks.reminder_scan_hourly",
+        "schedule": crontab(minute=0),
         # A beat that was down all day must not fire a backlog of scans.
         # `expires` for Celery's own scheduler, `expire_seconds` is what
         # django-celery-beat's DatabaseScheduler stores and sends as `expires`.
-        "options": {"expires": 6 * 60 * 60, "expire_seconds": 6 * 60 * 60},
+        "options": {"expires": 50 * 60, "expire_seconds": 50 * 60},
     },
 }
 

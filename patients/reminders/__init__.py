@@ -15,6 +15,7 @@ from patients.reminders.engine import (
     ScanResult,
     register,
     reminder_scan,
+    reminder_scan_due_locations,
     reminders_resolve,
     rules,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "consultation_reminders_create",
     "register",
     "reminder_scan",
+    "reminder_scan_due_locations",
     "reminders_resolve",
     "rules",
 ]

@@ -87,15 +87,69 @@ class ScanResult:
 
 
 def reminder_scan(
-    *, today: dt.date | None = None, kinds: Iterable[str] | None = None
+    *,
+    today: dt.date | None = None,
+    kinds: Iterable[str] | None = None,
+    locations: Iterable[int] | None = None,
 ) -> ScanResult:
-    """Run every registered rule (or only ``kinds``) for ``today``; return what was created.
+    """Run every registered rule (or only ``kinds``); return what was created.
 
+    R16: each location's patients are scanned for that location's day (its
+    time zone). With ``today`` given, the scan is for that day; with
+    ``locations`` (ids) given, only the patients whose home is one of them.
+    Without either, every location is scanned for its own today (locations
+    sharing a date in one pass; a single clinic is one pass, as before).
     Idempotent: a second run the same day creates nothing. The staff e-mail
     digest is enqueued after commit (a broker outage is logged, never raised).
     """
-    today = today or clock.today()
+    if today is not None or locations is not None:
+        return _scan(today=today or clock.today(), kinds=kinds, locations=locations)
+    from locations.models import Location
+
+    by_day: dict[dt.date, list[int]] = {}
+    every = list(Location.objects.values_list("pk", "time_zone"))
+    for pk, zone in every:
+        by_day.setdefault(clock.today(zone), []).append(pk)
+    if len(by_day) <= 1:  # one date everywhere: one pass over every patient
+        return _scan(today=next(iter(by_day), None) or clock.today(), kinds=kinds, locations=None)
+    return _sum(_scan(today=day, kinds=kinds, locations=ids) for day, ids in by_day.items())
+
+
+def reminder_scan_due_locations(*, hour: int | None = None) -> ScanResult:
+    """The hourly beat (R16): scan the locations where it is now `REMINDER_HOUR`, for their day."""
+    from django.conf import settings
+
+    from locations.models import Location
+
+    hour = settings.REMINDER_HOUR if hour is None else hour
     now = clock.now()
+    by_day: dict[dt.date, list[int]] = {}
+    for pk, zone in Location.objects.filter(active=True).values_list("pk", "time_zone"):
+        local = now.astimezone(clock.zone(zone))
+        if local.hour == hour:
+            by_day.setdefault(local.date(), []).append(pk)
+    return _sum(_scan(today=day, kinds=None, locations=ids) for day, ids in by_day.items())
+
+
+def _sum(results: Iterable[ScanResult]) -> ScanResult:
+    created, by_kind = 0, Counter()
+    for result in results:
+        created += result.created
+        by_kind.update(result.by_kind)
+    return ScanResult(created=created, by_kind=dict(by_kind))
+
+
+def _scan(
+    *, today: dt.date, kinds: Iterable[str] | None, locations: Iterable[int] | None
+) -> ScanResult:
+    now = clock.now()
+    allowed = None
+    if locations is not None:
+        from patients.models import Patient
+
+        allowed = set(
+            Patient.objects.filter(home_location__in=list(locations)).values_list("pk", flat=True)
+        )
     wanted = None if kinds is None else set(kinds)
     selected = [r for r in rules().values() if wanted is None or wanted & set(r.kinds)]
     all_kinds = [str(k) for r in selected for k in r.kinds if wanted is None or k in wanted]
@@ -113,7 +167,7 @@ def reminder_scan(
             )
             for rule in selected
             for d in rule.due(today=today, now=now)
-            if d.kind in all_kinds
+            if d.kind in all_kinds and (allowed is None or d.patient_id in allowed)
         ]
         keys = sorted({r.occurrence for r in rows})
         before = _count_by_kind(keys)

@@ -433,7 +433,8 @@ def test_scan_interrupted_midway_keeps_nothing_half_done_and_rerun_completes(
     assert Reminder.objects.count() == 6
 
 
-def test_beat_runs_the_scan_daily_at_reminder_hour_with_an_expiry(settings, monkeypatch):
+def test_beat_runs_the_scan_hourly_for_each_locations_reminder_hour(settings, monkeypatch):
+    # R16: each location is scanned when it is REMINDER_HOUR there (tests/locations).
     from django_celery_beat import schedulers
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
@@ -445,9 +446,9 @@ def test_beat_runs_the_scan_daily_at_reminder_hour_with_an_expiry(settings, monk
 
     DatabaseScheduler(app=app)  # syncs CELERY_BEAT_SCHEDULE into the database
 
-    task = PeriodicTask.objects.get(task="patients.tasks.send_consultation_reminders")
+    task = PeriodicTask.objects.get(task="patients.tasks.reminder_scan_hourly")
     assert task.enabled
-    assert task.crontab.hour == str(settings.REMINDER_HOUR)
+    assert task.crontab.hour == "*"
     assert task.crontab.minute == "0"
     assert str(task.crontab.timezone) == settings.TIME_ZONE
-    assert task.expire_seconds == 6 * 60 * 60
+    assert task.expire_seconds == 50 * 60  # no backlog of hourly ticks
