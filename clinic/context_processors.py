@@ -15,6 +15,8 @@ def clinic(request) -> dict:
 
     return {
         "clinic_role": role,
+        # The badge in the navbar: the full role ("Physical therapist"), not a cut of its key.
+        "clinic_role_label": Role(role).label if role else "",
         "is_manager": role == Role.CLINIC_MANAGER,
         "is_massage_therapist": role == Role.MASSAGE_THERAPIST,
         "is_physical_therapist": role == Role.PHYSICAL_THERAPIST,

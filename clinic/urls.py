@@ -11,6 +11,7 @@ from clinic.auth_views import LogoutView
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("help/", views.help_page, name="help"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("patients/", include("patients.urls")),

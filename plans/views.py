@@ -29,7 +29,7 @@ from plans.forms import (
     PrescriptionFormSet,
     _grouped_exercise_choices,
 )
-from plans.models import ExerciseCategory
+from plans.models import ExerciseCategory, PlanStatus
 from plans.precautions import massage_precautions
 from plans.services import ACTION_VERBS, CLOSED_STATUSES, TRANSITIONS
 
@@ -127,6 +127,10 @@ def _detail_context(request, plan) -> dict:
         "can_edit_massage": writable and role == Role.MASSAGE_THERAPIST,
         "can_edit_exercises": writable and role == Role.PHYSICAL_THERAPIST,
         "actions": actions if _on_team(request.user, plan.patient) else [],
+        # Sessions are booked from an active plan by its care team (managers do not schedule).
+        "can_schedule": plan.status == PlanStatus.ACTIVE
+        and _on_team(request.user, plan.patient)
+        and role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST),
         "history": plan.history.select_related("history_user")[:15],
     }
 
@@ -167,12 +171,15 @@ def _rows_editor(request, pk: int, *, part: str):
     plan = selectors.plan_get(user=request.user, pk=pk)
     role = role_of(request.user)
     needed = Role.MASSAGE_THERAPIST if part == "massage" else Role.PHYSICAL_THERAPIST
-    if role != needed or not _on_team(request.user, plan.patient):
+    if role != needed:
         raise PermissionDenied(
-            "Only the patient's massage therapist edits the massage part."
+            "Massage therapists edit the massage part; the physical therapist edits exercises."
             if part == "massage"
-            else "Only the patient's physical therapist edits the exercises."
+            else "Physical therapists edit the exercises; the massage therapist edits the massage "
+            "part."
         )
+    if not _on_team(request.user, plan.patient):
+        raise PermissionDenied("Only the patient's care team edits this plan.")
     precautions = None
     if part == "massage":
         formset_class, prefix = MassageFormSet, "massage"

@@ -172,7 +172,10 @@ class CompleteForm(forms.Form):
                     min_value=0, max_value=50, initial=rx.reps, required=False, label="Reps"
                 )
                 self.fields[f"{key}_tolerance"] = forms.ChoiceField(
-                    choices=Tolerance.choices, initial=Tolerance.GOOD, label="Tolerance"
+                    choices=Tolerance.choices,
+                    initial=Tolerance.GOOD,
+                    label="Tolerance",
+                    widget=forms.Select(attrs={"class": "form-select"}),
                 )
                 self.exercise_rows.append((rx, key))
 

@@ -110,7 +110,10 @@ def _prepare(
     if kind not in SessionKind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(SessionKind.values)}."})
     if role == Role.MASSAGE_THERAPIST and kind != SessionKind.MASSAGE:
-        raise PermissionDenied("Massage therapists schedule massage sessions only (R12).")
+        raise PermissionDenied(
+            "Massage therapists schedule massage sessions only; the physical therapist schedules "
+            "physical-therapy and combined sessions."
+        )
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError(
             {"plan": f"Sessions need an active plan; this plan is {plan.get_status_display()}."}
@@ -128,7 +131,7 @@ def _prepare(
             errors[field_name] = f"The patient has no {label} on the care team; assign one first."
         elif team_member is None or chosen.pk != team_member.pk:
             errors[field_name] = (
-                f"{display_name(chosen)} is not this patient's {label} (care team, R9)."
+                f"{display_name(chosen)} is not this patient's {label} (not on the care team)."
             )
         return chosen
 

@@ -76,6 +76,7 @@ MATRIX: dict[str, E] = {
     # --- project and auth ---------------------------------------------------
     "home": E("GET", None, "302 302 302 login"),
     "healthz": E("GET", None, "200 200 200 200"),
+    "help": E("GET", None, "200 200 200 login"),
     "login": E("GET", None, "302 302 302 200"),
     "logout": E("POST", None, "login login login login"),
     "audit:log": E("GET", None, MANAGER_PAGE),

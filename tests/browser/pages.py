@@ -1,0 +1,83 @@
+"""The main pages of every role: one list that the CSP, accessibility (axe) and
+small-screen browser tests all walk.
+
+A feature that adds a page adds its URL here (in ``PAGES`` for everyone, or in
+``ROLE_PAGES`` for one role) and is checked by all three at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from tests import factories
+from tests.security.routes import World, build_world
+
+Page = Callable[[World], str]
+
+# Pages every signed-in role opens (managers read, therapists read and write).
+PAGES: list[Page] = [
+    lambda w: "/patients/",
+    lambda w: f"/patients/{w.own['patient'].pk}/",
+    lambda w: f"/patients/{w.own['patient'].pk}/edit/",
+    lambda w: f"/patients/{w.own['patient'].pk}/consultations/new/",
+    lambda w: "/patients/reminders/",
+    lambda w: "/plans/",
+    lambda w: f"/plans/{w.own['plan'].pk}/",
+    lambda w: f"/plans/{w.own['plan'].pk}/handout/",
+    lambda w: "/plans/exercises/",
+    lambda w: "/sessions/",
+    lambda w: "/sessions/calendar/",
+    lambda w: f"/sessions/{w.own['session'].pk}/",
+    lambda w: f"/sessions/patients/{w.own['patient'].pk}/progress/",
+    lambda w: f"/reports/patients/{w.own['patient'].pk}/",
+    lambda w: "/help/",
+    lambda w: "/api/v1/docs/",
+]
+
+ROLE_PAGES: dict[str, list[Page]] = {
+    "manager": [
+        lambda w: "/reports/",
+        lambda w: "/audit/",
+        lambda w: f"/audit/?patient={w.own['patient'].last_name}",
+    ],
+    "massage_therapist": [
+        lambda w: "/patients/new/",
+        lambda w: "/plans/new/",
+        lambda w: f"/plans/{w.own['plan'].pk}/massage/",
+        lambda w: "/sessions/schedule/",
+        lambda w: f"/sessions/{w.own['session'].pk}/complete/",
+    ],
+    "physical_therapist": [
+        lambda w: "/patients/new/",
+        lambda w: f"/plans/{w.own['plan'].pk}/exercises/",
+        lambda w: "/plans/exercises/new/",
+        lambda w: "/sessions/schedule/",
+        lambda w: f"/sessions/{w.extra['combined_session'].pk}/complete/",
+    ],
+}
+
+ROLES = list(ROLE_PAGES)
+
+
+def pages_for(world: World, role: str) -> list[str]:
+    """Every main page of ``role``, as paths on ``world``'s data."""
+    return [page(world) for page in PAGES + ROLE_PAGES[role]]
+
+
+def build_page_world() -> World:
+    """``build_world()`` plus what only pages need: a combined session with an
+    exercise to log (the completion form's exercise part)."""
+    world = build_world()
+    plan = world.own["plan"]
+    session = factories.TherapySessionFactory(
+        plan=plan,
+        kind="combined",
+        physical_therapist=world.physical_therapist,
+        scheduled_start=timezone.now() - dt.timedelta(hours=5),
+    )
+    session.covered_prescriptions.set(plan.exercise_prescriptions.all())
+    world.extra["combined_session"] = session
+    return world
