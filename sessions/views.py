@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.routes import note_patients
-from clinic import clinical
+from clinic import clinical, clock
 from clinic.forms import apply_service_errors
 from clinic.http import redirect_next
 from clinic.roles import Role, role_of
@@ -184,9 +184,10 @@ def schedule(request):
             apply_service_errors(series, exc)
         else:
             series = SeriesForm(None, plan=plan, role=role)
-    upcoming = selectors.session_list(
-        user=request.user, plan=plan, date_from=timezone.localdate()
-    ).exclude(status=SessionStatus.CANCELLED)[:30]
+    # Coming up: still to happen (not earlier today, not already completed or missed).
+    upcoming = selectors.session_list(user=request.user, plan=plan).filter(
+        scheduled_start__gte=clock.now(), status=SessionStatus.SCHEDULED
+    )[:30]
     return render(
         request,
         "sessions/schedule.html",
