@@ -20,7 +20,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    patient = django_filters.CharFilter(method="by_patient", label="Patient (MRN or id)")
+    patient = django_filters.CharFilter(method="by_patient", label="Patient (name or MRN)")
     user = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("username"), label="Staff member"
     )
@@ -40,11 +40,21 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = ["patient", "user", "action", "start", "end", "outcome", "location"]
 
     def by_patient(self, queryset, name, value):
+        """An id, an MRN, or a name: every word must match a first or last name
+        ("king", "April King", "King, April")."""
         value = value.strip()
         pk = parse_id(value)
         if pk is not None:
             return queryset.filter(Q(patient_id=pk) | Q(patient__mrn__iexact=value))
-        return queryset.filter(patient__mrn__iexact=value)
+        words = [w for w in value.replace(",", " ").split() if w][:4]
+        if not words:
+            return queryset
+        by_name = Q()
+        for word in words:
+            by_name &= Q(patient__first_name__icontains=word) | Q(
+                patient__last_name__icontains=word
+            )
+        return queryset.filter(Q(patient__mrn__iexact=value) | by_name)
 
     def by_location(self, queryset, name, value):
         return queryset  # the view has already narrowed to the location (report_scope)

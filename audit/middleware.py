@@ -102,6 +102,8 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
 
     if status in (403, 404):
         action = AuditAction.DENIED
+    elif method in WRITE_METHODS and _refused(request, response, route):
+        action = AuditAction.REFUSED
     elif method in SAFE_METHODS:
         action = _read_action(response, route, object_type, object_id)
     elif method == "POST" and (status == 201 or _is_create_route(route, object_id)):
@@ -117,6 +119,26 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
         "method": method,
         "status_code": status,
     }
+
+
+# What a page shows when it sends a form back with its errors (crispy's field
+# markers, and the error summaries of the hand-written forms).
+FORM_ERROR_MARKERS = (b"is-invalid", b"invalid-feedback", b"form-error", b'id="form-errors"')
+
+
+def _refused(request, response, route: str) -> bool:
+    """A write that changed nothing: a 4xx answer (bad input, a refused rule, a
+    stale version), a refusal noted on the request (``note_refused``; the page
+    error middleware notes refused rules), or a page form sent back with errors
+    (a page's successful write redirects or shows no error)."""
+    status = response.status_code
+    if status >= 400 or getattr(request, "audit_refused", False):
+        return True
+    if route.startswith(("api:", "admin:")) or status != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return any(marker in response.content for marker in FORM_ERROR_MARKERS)
 
 
 def carried_patients(request, response, object_type: str) -> set[int]:

@@ -21,7 +21,10 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported"
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
-    DENIED = "denied", "Denied"
+    # A write the rules turned down (form errors, a refused rule, a stale version):
+    # nothing was changed. DENIED is an access refused (wrong role, not visible).
+    REFUSED = "refused", "Refused (not saved)"
+    DENIED = "denied", "Refused access"
     LOGIN = "login", "Logged in"
     LOGIN_FAILED = "login_failed", "Login failed"
     LOGOUT = "logout", "Logged out"

@@ -134,6 +134,13 @@ def note_patient(request, object_type: str, object_id: int, patient_id: int) -> 
     http_request.audit_noted = (object_type, object_id, patient_id)
 
 
+def note_refused(request) -> None:
+    """A page view tells the audit that a write was turned down although it answers
+    with a redirect (a refused rule shown as a message): logged as refused, not changed."""
+    http_request = getattr(request, "_request", request)
+    http_request.audit_refused = True
+
+
 def note_patients(request, patient_ids) -> None:
     """A list view tells the audit whose records its answer carries.
 

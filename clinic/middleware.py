@@ -26,6 +26,8 @@ class DomainErrorMiddleware:
         if isinstance(exception, WrongRole):
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, RuleRefused | StaleVersion):
+            # Answered with a redirect, but nothing was saved: the audit logs "refused".
+            request.audit_refused = True
             messages.error(request, exception.message)
             return HttpResponseRedirect(safe_next(request, request.headers.get("referer")))
         return None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import current_body_chart
-from audit.routes import note_patients
+from audit.routes import note_patients, note_refused
 from clinic.api.exceptions import Conflict
 from clinic.forms import apply_service_errors
 from clinic.http import parse_id, parse_int
@@ -263,8 +263,10 @@ def plan_action(request, pk: int, action: str):
     try:
         plan = services.ACTIONS[action](user=request.user, plan=plan, version=parse_int(version))
     except Conflict as exc:
+        note_refused(request)
         messages.error(request, _conflict_text(exc))
     except services.RuleViolation as exc:
+        note_refused(request)
         messages.error(request, f"Not {ACTION_VERBS[action]}: {exc.messages[0]}")
     else:
         messages.success(request, f"Plan {ACTION_VERBS[action]}.")

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.routes import note_patients
+from audit.routes import note_patients, note_refused
 from clinic import clinical, clock
 from clinic.forms import apply_service_errors
 from clinic.http import redirect_next
@@ -269,6 +269,7 @@ def session_cancel(request, pk: int):
             raise ValidationError({"reason": "Say why the session is cancelled."})
         services.session_cancel(user=request.user, session=session, **form.cleaned_data)
     except ValidationError as exc:
+        note_refused(request)
         for errors in exc.message_dict.values():
             for error in errors:
                 messages.error(request, error)
@@ -285,6 +286,7 @@ def session_no_show(request, pk: int):
     try:
         services.session_mark_no_show(user=request.user, session=session)
     except ValidationError as exc:
+        note_refused(request)
         for errors in exc.message_dict.values():
             for error in errors:
                 messages.error(request, error)

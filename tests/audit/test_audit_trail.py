@@ -103,7 +103,7 @@ def test_patient_update_and_failed_update_are_logged(api_client_for, massage_the
     events = list(AuditEvent.objects.filter(patient=patient).order_by("id"))
     assert [(e.action, e.status_code) for e in events] == [
         (AuditAction.UPDATE, 200),
-        (AuditAction.UPDATE, 400),
+        (AuditAction.REFUSED, 400),  # nothing was changed
     ]
 
 
