@@ -110,6 +110,7 @@ def test_audit_page_screenshot(live_server, page, login):
     page.goto(f"{live_server.url}/patients/{world.own['patient'].pk}/")
     page.get_by_role("link", name="Access log").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("#audit-table").get_by_text(world.physical_therapist.username).count() >= 1
+    who = world.physical_therapist.get_full_name() or world.physical_therapist.username
+    assert page.locator("#audit-table").get_by_text(who).count() >= 1
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path="/tmp/security-audit.png", full_page=True)  # noqa: S108
