@@ -145,6 +145,6 @@ def test_audit_page_with_summary_keeps_its_query_count(
     for i in range(rows):
         _event(user=staff[i % 2], patient=patients[i % 3], route="patients:detail")
     client.force_login(manager)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get("/audit/", {"patient": "alvarez"})
     assert response.context["summary"]
