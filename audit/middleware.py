@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A whole record in a format for another system (CSV, FHIR) is an export.
+EXPORT_CONTENT_TYPES = ("text/csv", "application/fhir+json")
 
 
 class AuditMiddleware:
@@ -181,7 +183,7 @@ def _patient_of_object(obj) -> int | None:
 def _read_action(response, route: str, object_type: str, object_id) -> str:
     content_type = response.get("Content-Type", "")
     disposition = response.get("Content-Disposition", "")
-    if content_type.startswith("text/csv") or "attachment" in disposition:
+    if content_type.startswith(EXPORT_CONTENT_TYPES) or "attachment" in disposition:
         return AuditAction.EXPORT
     if object_type == "report":
         return AuditAction.VIEW

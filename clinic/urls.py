@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("outreach/", include("outreach.urls")),
     path(settings.PATIENT_PAGES_PREFIX, include("outreach.public_urls")),
+    path("", include("interop.urls")),
     path("api/v1/", include("clinic.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,11 @@ def generate_mrn() -> str:
 
 class Patient(models.Model):
     mrn = models.CharField("MRN", max_length=16, unique=True, editable=False)
+    # The patient's id in the system they were imported from (R31): a rerun of
+    # the same import finds them by it. Null (not blank) so many may lack one.
+    external_id = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     first_name = models.CharField(max_length=NAME_MAX_LENGTH)
     last_name = models.CharField(max_length=NAME_MAX_LENGTH)
     date_of_birth = models.DateField()

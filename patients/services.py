@@ -66,12 +66,13 @@ def _own_slot(role: str) -> str | None:
 
 
 @transaction.atomic
-def patient_create(*, user, **data: Any) -> Patient:
+def patient_create(*, user, external_id: str | None = None, **data: Any) -> Patient:
     """Record a new patient. A therapist creating one joins the care team (R2).
 
     A therapist is always their own discipline's therapist of the patient they
     record; naming someone else there is refused before anything is saved
     (R2, R15), so the answer is never a 404 for a patient that was stored.
+    `external_id` is the patient's id in the system they are imported from (R31).
     """
     role = require_role(user, *Role.values)
     team = {f: data.pop(f, None) for f in CARE_TEAM_ROLES}
@@ -91,7 +92,9 @@ def patient_create(*, user, **data: Any) -> Patient:
     unknown = set(data) - set(PATIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
-    patient = Patient(**data, **team, home_location=home, created_by=user)
+    patient = Patient(
+        **data, **team, home_location=home, external_id=external_id or None, created_by=user
+    )
     _stamp_consent(patient, previous=False)
     patient.full_clean(exclude=["mrn"])
     for _attempt in range(5):

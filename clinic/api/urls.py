@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("plans.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("outreach.api.urls")),
+    path("", include("interop.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split view: the init script is served as a file, so the docs work under the CSP.
     path(

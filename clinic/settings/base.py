@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "demo.apps.DemoConfig",
     "assessments.apps.AssessmentsConfig",
     "outreach.apps.OutreachConfig",
+    "interop.apps.InteropConfig",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from clinic.api.throttling import FailOpenScopedRateThrottle
 from clinic.auth_views import lockout_response
 from clinic.roles import Role
 from staff import services
-from staff.api.serializers import StaffQuerySerializer, StaffSerializer
+from staff.api.serializers import MeSerializer, StaffQuerySerializer, StaffSerializer
 from staff.selectors import staff_list
 
 
@@ -88,9 +88,9 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
-    @extend_schema(responses=StaffSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(StaffSerializer(request.user).data)
+        return Response(MeSerializer(request.user).data)
 
 
 class StaffListView(generics.ListAPIView):

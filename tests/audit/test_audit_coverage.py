@@ -16,6 +16,8 @@ NOT_PATIENT_RECORDS = {
     "api:exercise-detail",
     "api:plan-template-detail",
     "api:staff-deactivate",
+    # A therapist's calendar feed (by token): the view audits each fetch itself.
+    "interop:calendar-feed",
 }
 
 

@@ -97,6 +97,7 @@ MATRIX: dict[str, E] = {
     "api:patient-detail": team("GET", "patient", TEAM_API),
     "api:patient-consultations": team("GET", "patient", TEAM_API),
     "api:patient-progress": team("GET", "patient", TEAM_API),
+    "api:patient-fhir": team("GET", "patient", TEAM_API),
     # --- reminders: the caller's own (others' are 404, whoever asks) ---------
     "patients:reminders": E("GET", None, READ_PAGE),
     "patients:reminders-read-all": E("POST", None, "302 302 302 login"),
@@ -180,6 +181,13 @@ MATRIX: dict[str, E] = {
     "patient_pages:appointment-cancel": E(
         "POST", None, "404 404 404 404", kwargs={"token": "x" * 43}
     ),
+    # --- open data (R30-R32) ----------------------------------------------------
+    "interop:patient-import": E("GET", None, MANAGER_PAGE),
+    # A feed's token is its only credential: a wrong one is 404 for everyone.
+    "interop:calendar-feed": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
+    "interop:calendar": E("GET", None, "403 200 200 login"),
+    "interop:calendar-regenerate": E("POST", None, "403 302 302 login"),
+    "api:me-calendar-regenerate": E("POST", None, "403 200 200 401"),
 }
 
 

@@ -19,6 +19,8 @@ def test_token_then_me(anon_client, physical_therapist):
     token = response.json()["token"]
     anon_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = anon_client.get("/api/v1/me/").json()
+    calendar_url = me.pop("calendar_url")  # R32: a therapist's private feed
+    assert calendar_url.endswith(".ics")
     assert me == {
         "id": physical_therapist.id,
         "username": "physio1",

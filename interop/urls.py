@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from interop import views
+
+app_name = "interop"
+
+urlpatterns = [
+    path("import/patients/", views.patient_import, name="patient-import"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("me/calendar/", views.calendar_profile, name="calendar"),
+    path("me/calendar/regenerate/", views.calendar_regenerate, name="calendar-regenerate"),
+]
