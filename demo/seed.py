@@ -17,6 +17,8 @@ from clinic.roles import Role
 from demo import assessments as demo_assessments
 from demo import plans as demo_plans
 from demo import sessions as demo_sessions
+from locations.models import MAIN_LOCATION_NAME, Location
+from locations.services import location_create, staff_scope_set
 from patients import services as patient_services
 from patients.models import Patient
 from staff.services import staff_create
@@ -30,7 +32,31 @@ DEMO_STAFF = [
     ("massage2", Role.MASSAGE_THERAPIST, "Marco", "Rossi"),
     ("physio", Role.PHYSICAL_THERAPIST, "Paul", "Physio"),
     ("physio2", Role.PHYSICAL_THERAPIST, "Priya", "Patel"),
+    ("harbour_manager", Role.CLINIC_MANAGER, "Hana", "Harbour"),
 ]
+# R16/R17: a second site in another time zone. Team 2 works there, the physio
+# "physio" works at both; "manager" is head office, "harbour_manager" manages
+# the harbour site only.
+HARBOUR = "Harbour clinic"
+HARBOUR_ZONES = ("America/Los_Angeles", "Europe/Berlin")
+WORKS_AT = {
+    "manager": ("main", "harbour"),
+    "massage": ("main",),
+    "physio": ("main", "harbour"),
+    "massage2": ("harbour",),
+    "physio2": ("harbour",),
+    "harbour_manager": ("harbour",),
+}
+
+
+def seed_locations() -> dict[str, Location]:
+    main = Location.objects.filter(name=MAIN_LOCATION_NAME).first() or Location.objects.first()
+    harbour = Location.objects.filter(name=HARBOUR).first()
+    if harbour is None:
+        zone = next(z for z in HARBOUR_ZONES if z != main.time_zone)
+        harbour = location_create(name=HARBOUR, time_zone=zone, address="2 Quay Street")
+    return {"main": main, "harbour": harbour}
+
 
 # first, last, birth year, cause, detail, severity, symptoms, underlying, team index, consultation
 DEMO_PATIENTS = [
@@ -150,6 +176,7 @@ DEMO_PATIENTS = [
 
 @transaction.atomic
 def seed_staff() -> dict[str, User]:
+    sites = seed_locations()
     staff = {}
     for username, role, first, last in DEMO_STAFF:
         user = User.objects.filter(username=username).first()
@@ -162,6 +189,11 @@ def seed_staff() -> dict[str, User]:
                 first_name=first,
                 last_name=last,
             )
+        works_at = [sites[name] for name in WORKS_AT[username]]
+        if username == "harbour_manager":
+            staff_scope_set(user=user, locations=works_at, managed_locations=works_at)
+        else:
+            staff_scope_set(user=user, locations=works_at)
         staff[username] = user
     return staff
 
@@ -169,6 +201,8 @@ def seed_staff() -> dict[str, User]:
 @transaction.atomic
 def seed_patients(staff: dict[str, User]) -> list[Patient]:
     teams = [(staff["massage"], staff["physio"]), (staff["massage2"], staff["physio2"])]
+    sites = seed_locations()
+    homes = [sites["main"], sites["harbour"]]
     today = timezone.localdate()
     patients = []
     for (
@@ -198,6 +232,7 @@ def seed_patients(staff: dict[str, User]) -> list[Patient]:
                 underlying_conditions=underlying,
                 massage_therapist=mt,
                 physical_therapist=pt,
+                home_location=homes[team],
             )
             # Intake some weeks ago, so escalation and progress have a past.
             Patient.objects.filter(pk=patient.pk).update(

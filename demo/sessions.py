@@ -23,8 +23,10 @@ PAST_VISITS = 8
 KINDS = [SessionKind.COMBINED, SessionKind.MASSAGE, SessionKind.PHYSICAL_THERAPY]
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+def _at(day: dt.date, hour: int, plan=None) -> dt.datetime:
+    """`hour` o'clock on `day` at the plan's patient's location (R16: its time zone)."""
+    tz = plan.patient.home_location.tz if plan is not None else None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)), tz)
 
 
 def _book(plan, kind, start):
@@ -55,7 +57,9 @@ def seed(*, staff, patients) -> dict:
     plans = list(
         TreatmentPlan.objects.filter(
             status=PlanStatus.ACTIVE, patient__in=[p.pk for p in patients]
-        ).select_related("patient__massage_therapist", "patient__physical_therapist")
+        ).select_related(
+            "patient__massage_therapist", "patient__physical_therapist", "patient__home_location"
+        )
     )
     if not plans:
         return {"sessions": 0}
@@ -73,7 +77,7 @@ def seed(*, staff, patients) -> dict:
             if day >= today:
                 break
             kind = _kind_for(plan, n)
-            session = _book(plan, kind, _at(day, hour))
+            session = _book(plan, kind, _at(day, hour, plan))
             if session is None:
                 continue
             created += 1
@@ -112,12 +116,12 @@ def seed(*, staff, patients) -> dict:
             except ValidationError:
                 pass  # R5 gate: the visit stays scheduled, as it would in the clinic
         # Today (already started, so it can be completed at once) and the next two weeks.
-        today_start = min(_at(today, hour), now - dt.timedelta(minutes=5))
+        today_start = min(_at(today, hour, plan), now - dt.timedelta(minutes=5))
         if timezone.localdate(today_start) == today and _book(
             plan, _kind_for(plan, 0), today_start
         ):
             created += 1
         for n, offset in enumerate((2, 5, 9, 12)):
-            if _book(plan, _kind_for(plan, n), _at(today + dt.timedelta(days=offset), hour)):
+            if _book(plan, _kind_for(plan, n), _at(today + dt.timedelta(days=offset), hour, plan)):
                 created += 1
     return {"sessions": created}

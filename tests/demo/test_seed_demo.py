@@ -16,7 +16,22 @@ def test_seed_demo_is_idempotent():
     counts = _counts()
     call_command("seed_demo")
     assert _counts() == counts
-    assert counts["users"] == 5
+    assert counts["users"] == 6  # with the harbour site's own manager (R17)
+
+
+def test_seed_demo_builds_two_locations_in_two_zones_with_one_therapist_at_both():
+    from locations.models import Location
+    from locations.selectors import managed_location_ids, work_location_ids
+
+    call_command("seed_demo")
+    sites = list(Location.objects.order_by("name"))
+    assert len(sites) == 2
+    assert len({site.time_zone for site in sites}) == 2
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert work_location_ids(users["physio"]) == {site.pk for site in sites}
+    assert managed_location_ids(users["manager"]) is None
+    assert len(managed_location_ids(users["harbour_manager"])) == 1
+    assert {p.home_location_id for p in Patient.objects.all()} == {site.pk for site in sites}
 
 
 def _counts():
