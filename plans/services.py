@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from clinic.api.exceptions import Conflict
@@ -415,6 +416,8 @@ def plan_update(
     for field, value in data.items():
         setattr(plan, field, value)
     plan.full_clean()
+    if {"start_date", "end_date"} & set(data):
+        _require_dates_cover_sessions(plan)
     if massage_components is not None:
         _replace_massage(plan, massage_components)
     if exercise_prescriptions is not None:
@@ -428,6 +431,35 @@ def plan_update(
             )
     _bump(plan)
     return plan
+
+
+def _require_dates_cover_sessions(plan: TreatmentPlan) -> None:
+    """docs/rules.md "A plan's dates keep its sessions inside": R9 holds afterwards too.
+
+    The plan's booked and completed sessions start within its dates; moving
+    the start after the first or the end before the last is refused.
+    """
+    from sessions.models import BLOCKING_STATUSES, TherapySession
+
+    starts = TherapySession.objects.filter(plan=plan, status__in=BLOCKING_STATUSES).aggregate(
+        first=Min("scheduled_start"), last=Max("scheduled_start")
+    )
+    if starts["first"] is None:
+        return
+    first = timezone.localdate(starts["first"])
+    last = timezone.localdate(starts["last"])
+    if plan.start_date > first:
+        raise RuleViolation(
+            f"This plan has sessions from {first.isoformat()}; its start cannot move after "
+            "them (cancel those sessions first).",
+            rule="R9",
+        )
+    if plan.end_date is not None and plan.end_date < last:
+        raise RuleViolation(
+            f"This plan has sessions until {last.isoformat()}; its end cannot move before "
+            "them (cancel those sessions first).",
+            rule="R9",
+        )
 
 
 def _transition(*, user, plan: TreatmentPlan, action: str, version: int | None) -> TreatmentPlan:

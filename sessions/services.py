@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -462,7 +462,7 @@ def _for_completion() -> QuerySet[TherapySession]:
     return (
         TherapySession.objects.select_for_update(of=("self",))
         .select_related("patient")
-        .annotate(has_covered_prescriptions=Exists(covered))
+        .annotate(has_covered_prescriptions=Exists(covered), plan_status=F("plan__status"))
     )
 
 
@@ -676,6 +676,14 @@ def session_complete(
         gate = clearance_check(locked.patient)
         if not gate.allowed:
             raise ValidationError({"consultation_status": gate.reason})
+        plan_status = getattr(locked, "plan_status", None) or (
+            TreatmentPlan.objects.filter(pk=locked.plan_id).values_list("status", flat=True).get()
+        )
+        if plan_status == PlanStatus.ON_HOLD:
+            # docs/rules.md "Sessions of a plan on hold": the pause is clinical.
+            raise ValidationError(
+                {"plan": "This plan is on hold; reactivate it before completing its sessions."}
+            )
 
         locked.pain_before = pain_before
         locked.pain_after_massage = pain_after_massage

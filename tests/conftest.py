@@ -6,9 +6,11 @@ import os
 import shutil
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from clinic.models import TokenUse
 from tests import factories
 
 # pytest-django's live_server runs in a thread; Playwright's sync API runs an
@@ -72,6 +74,8 @@ def api_client_for(db):
         client = APIClient()
         if user is not None:
             token, _ = Token.objects.get_or_create(user=user)
+            # As a login would: its first use is then not a write (idle expiry).
+            TokenUse.objects.get_or_create(token=token, defaults={"last_used": timezone.now()})
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 

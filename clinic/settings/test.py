@@ -22,3 +22,7 @@ STORAGES["default"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/media-not-served/"},
 }
+# Tests travel in time with tokens made by fixtures; the expiry tests set the
+# real limits (tests/security/test_transport.py).
+TOKEN_IDLE_HOURS = 24 * 365 * 20
+TOKEN_MAX_AGE_DAYS = 365 * 20

@@ -51,6 +51,16 @@ def test_rotating_x_forwarded_for_does_not_bypass_the_token_throttle(anon_client
     assert statuses[rate:] == [429, 429]
 
 
+def test_token_expiry_defaults_are_12_hours_idle_and_30_days():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOKEN_")}
+    env["DJANGO_SETTINGS_MODULE"] = "clinic.settings.local"
+    code = (
+        "import django;django.setup();from django.conf import settings;"
+        "print(settings.TOKEN_IDLE_HOURS, settings.TOKEN_MAX_AGE_DAYS)"
+    )
+    assert [float(x) for x in settings_in_subprocess(env, code)] == [12, 30]
+
+
 def test_num_proxies_defaults_to_zero():
     assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
 
@@ -133,6 +143,7 @@ def test_gunicorn_access_log_has_no_query_strings():
 # --- API token expiry -----------------------------------------------------------
 
 
+@override_settings(TOKEN_IDLE_HOURS=12, TOKEN_MAX_AGE_DAYS=30)
 def test_token_expires_after_idle_hours_and_a_new_login_issues_a_fresh_one(
     anon_client, api_client_for, massage_therapist
 ):
@@ -157,6 +168,7 @@ def test_token_expires_after_idle_hours_and_a_new_login_issues_a_fresh_one(
     assert fresh != key
 
 
+@override_settings(TOKEN_IDLE_HOURS=12, TOKEN_MAX_AGE_DAYS=30)
 def test_token_expires_after_max_age_even_when_used(anon_client, massage_therapist):
     import datetime as dt
 
