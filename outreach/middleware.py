@@ -22,6 +22,8 @@ class PatientPagesMiddleware:
         request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         response = self.get_response(request)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer Chrome sends `Origin: null` on
+        # the form posts and CSRF refuses them; other sites never see the token.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
