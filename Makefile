@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint bench bench-smoke migrate seed clean
+.PHONY: install run test fuzz lint bench bench-smoke migrate seed clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ run: seed
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis over every API operation and role; FUZZ_EXAMPLES examples each (default 10).
+fuzz: install
+	$(BIN)/pytest -m fuzz tests/security/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

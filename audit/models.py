@@ -12,8 +12,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from clinic.prepared import PreparedInsertModel
-
 
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
@@ -37,7 +35,7 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AuditEvent(PreparedInsertModel):
+class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, editable=False)
     # PROTECT on both keys: the log outlives nothing it points at, because
     # neither staff nor patients are ever hard-deleted while they have events.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db import models
+
+from clinic.errors import WrongRole
 
 
 class Role(models.TextChoices):
@@ -56,8 +57,8 @@ def is_therapist(user) -> bool:
 
 
 def require_role(user, *roles: str) -> str:
-    """Raise PermissionDenied (403, R15 'wrong role') unless the user has one of roles."""
+    """Raise WrongRole (403, R15 'wrong role') unless the user has one of roles."""
     role = role_of(user)
     if role not in roles:
-        raise PermissionDenied("Your role may not do this.")
+        raise WrongRole("Your role may not do this.")
     return role

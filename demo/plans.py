@@ -41,7 +41,7 @@ def seed(*, staff, patients) -> dict:
             continue
         try:
             with transaction.atomic():
-                services.plan_activate(user=author, plan=plan)
+                services.plan_activate(user=author, plan_id=plan.pk)
         except ValidationError:
             pass  # R5 blocks it: the draft shows why on its page
     count = TreatmentPlan.objects.filter(patient__in=[p.pk for p in patients]).count()

@@ -90,7 +90,7 @@ def seed(*, staff, patients) -> dict:
                 with transaction.atomic():
                     services.session_complete(
                         user=therapist,
-                        session=session,
+                        session_id=session.pk,
                         pain_before=pain_before,
                         pain_after_massage=max(0, pain_before - 2)
                         if kind == SessionKind.COMBINED

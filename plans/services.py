@@ -4,8 +4,9 @@ Error shapes (documented in docs/plans.md):
 - bad field values: ValidationError keyed by field (API: 400 field errors);
 - a plan rule refusing an action: RuleViolation, a ValidationError carrying
   `rule` (API: 400 {"detail": "...", "rule": "synergy"});
-- wrong role or wrong discipline: PermissionDenied (403);
-- a stale `version`: Conflict (409), nothing changed.
+- wrong role or wrong discipline: clinic.errors.WrongRole (403);
+- a plan the caller may not see: clinic.errors.NotVisible (404);
+- a stale `version`: clinic.errors.StaleVersion (409), nothing changed.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from clinic.api.exceptions import Conflict
+from clinic.errors import NotVisible, StaleVersion, WrongRole
 from clinic.roles import Role, require_role, role_of
 from patients.models import Patient, PatientStatus
-from patients.selectors import clearance_check
+from patients.selectors import clearance_check, patients_visible_to
 from plans.models import (
     Exercise,
     ExercisePrescription,
@@ -82,35 +83,39 @@ def _require_plan_writer(user, patient: Patient) -> str:
     """A therapist on the patient's care team; managers read plans only (403)."""
     role = role_of(user)
     if role == Role.CLINIC_MANAGER:
-        raise PermissionDenied("Clinic managers can read plans but do not write clinical content.")
+        raise WrongRole("Clinic managers can read plans but do not write clinical content.")
     require_role(user, Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST)
     if user.pk not in (patient.massage_therapist_id, patient.physical_therapist_id):
-        raise PermissionDenied("Only the patient's care team can change this plan.")
+        raise WrongRole("Only the patient's care team can change this plan.")
     return role
 
 
 def _require_discipline(role: str, *, massage_sent: bool, exercises_sent: bool) -> None:
     """R8/R15: massage therapists edit the massage part, PTs the exercises (403 otherwise)."""
     if massage_sent and role != Role.MASSAGE_THERAPIST:
-        raise PermissionDenied("Only a massage therapist can change the massage part of a plan.")
+        raise WrongRole("Only a massage therapist can change the massage part of a plan.")
     if exercises_sent and role != Role.PHYSICAL_THERAPIST:
-        raise PermissionDenied(
+        raise WrongRole(
             "Only a physical therapist can change the exercise prescriptions of a plan."
         )
 
 
-def _lock(plan: TreatmentPlan, version: int | None) -> TreatmentPlan:
+def _lock_plan(plan: TreatmentPlan, version: int | None) -> TreatmentPlan:
     """Re-read the plan under a row lock and refuse a stale version (409)."""
     locked = TreatmentPlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
     if version is not None and int(version) != locked.version:
-        raise Conflict(
-            "This plan was changed by someone else since you opened it "
-            f"(your version {version}, now {locked.version}). Reload it and try again."
-        )
+        raise StaleVersion(_stale_message(version, locked.version))
     return locked
 
 
-def _bump(plan: TreatmentPlan) -> None:
+def _stale_message(yours, now: int) -> str:
+    return (
+        "This plan was changed by someone else since you opened it "
+        f"(your version {yours}, now {now}). Reload it and try again."
+    )
+
+
+def _save_new_version(plan: TreatmentPlan) -> None:
     plan.version += 1
     plan.save()
 
@@ -317,15 +322,23 @@ def plan_create_from_template(
     patient: Patient,
     template: PlanTemplate,
     start_date=None,
+    massage_components: list[dict[str, Any]] | None = None,
+    exercise_prescriptions: list[dict[str, Any]] | None = None,
     **data: Any,
 ) -> TreatmentPlan:
     """A draft plan filled from a template: its massage part and its exercises.
 
     Either therapist of the care team may start from a template (the template is
     the clinic's agreed starting point for both disciplines); R7 still applies to
-    every massage component it fills.
+    every massage component it fills. A list sent with it replaces the
+    template's list, under the discipline rule (R8), as `plan_update` does.
     """
-    _require_plan_writer(user, patient)
+    role = _require_plan_writer(user, patient)
+    _require_discipline(
+        role,
+        massage_sent=massage_components is not None,
+        exercises_sent=exercise_prescriptions is not None,
+    )
     _check_plan_fields(data)
     if not template.is_active:
         raise ValidationError({"template": "This template is no longer in use."})
@@ -382,6 +395,10 @@ def plan_create_from_template(
             hold_seconds=row.hold_seconds,
             frequency_per_week=row.frequency_per_week,
         )
+    if massage_components is not None:
+        _replace_massage(plan, massage_components)
+    if exercise_prescriptions is not None:
+        _replace_prescriptions(plan, exercise_prescriptions)
     return plan
 
 
@@ -407,7 +424,7 @@ def plan_update(
         exercises_sent=exercise_prescriptions is not None,
     )
     _check_plan_fields(data)
-    plan = _lock(plan, version)
+    plan = _lock_plan(plan, version)
     if plan.status in CLOSED_STATUSES:
         raise RuleViolation(
             f"This plan is {plan.get_status_display().lower()} and can no longer be changed.",
@@ -429,7 +446,7 @@ def plan_update(
                 gap + " An active plan must keep both parts; put it on hold first.",
                 rule="synergy",
             )
-    _bump(plan)
+    _save_new_version(plan)
     return plan
 
 
@@ -462,9 +479,20 @@ def _require_dates_cover_sessions(plan: TreatmentPlan) -> None:
         )
 
 
-def _transition(*, user, plan: TreatmentPlan, action: str, version: int | None) -> TreatmentPlan:
+def _transition(*, user, plan_id: int, action: str, version: int | None) -> TreatmentPlan:
+    """One status change: the visible plan locked (R3), its writer, its version, the rules."""
+    try:
+        plan = (
+            TreatmentPlan.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .filter(patient__in=patients_visible_to(user).values("pk"))
+            .get(pk=int(plan_id))
+        )
+    except (TreatmentPlan.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+        raise NotVisible("No such plan.") from exc
     _require_plan_writer(user, plan.patient)
-    plan = _lock(plan, version)
+    if version is not None and int(version) != plan.version:
+        raise StaleVersion(_stale_message(version, plan.version))
     sources, target = TRANSITIONS[action]
     if plan.status not in sources:
         allowed = " or ".join(PlanStatus(s).label.lower() for s in sorted(sources))
@@ -542,27 +570,27 @@ def _check_activation(plan: TreatmentPlan) -> None:
 
 
 @transaction.atomic
-def plan_activate(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+def plan_activate(*, user, plan_id: int, version: int | None = None) -> TreatmentPlan:
     """draft/on hold -> active, if the synergy rule, R5, one-active-plan and R7 all hold."""
-    return _transition(user=user, plan=plan, action="activate", version=version)
+    return _transition(user=user, plan_id=plan_id, action="activate", version=version)
 
 
 @transaction.atomic
-def plan_hold(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+def plan_hold(*, user, plan_id: int, version: int | None = None) -> TreatmentPlan:
     """active -> on hold (e.g. illness, travel); reactivate with plan_activate."""
-    return _transition(user=user, plan=plan, action="hold", version=version)
+    return _transition(user=user, plan_id=plan_id, action="hold", version=version)
 
 
 @transaction.atomic
-def plan_complete(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+def plan_complete(*, user, plan_id: int, version: int | None = None) -> TreatmentPlan:
     """active/on hold -> completed (final)."""
-    return _transition(user=user, plan=plan, action="complete", version=version)
+    return _transition(user=user, plan_id=plan_id, action="complete", version=version)
 
 
 @transaction.atomic
-def plan_cancel(*, user, plan: TreatmentPlan, version: int | None = None) -> TreatmentPlan:
+def plan_cancel(*, user, plan_id: int, version: int | None = None) -> TreatmentPlan:
     """draft/active/on hold -> cancelled (final; the record is kept)."""
-    return _transition(user=user, plan=plan, action="cancel", version=version)
+    return _transition(user=user, plan_id=plan_id, action="cancel", version=version)
 
 
 ACTIONS = {

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.selectors import current_body_chart
 from audit.routes import note_patients, note_refused
-from clinic.api.exceptions import Conflict
+from clinic.errors import StaleVersion
 from clinic.forms import apply_service_errors
 from clinic.http import parse_id, parse_int
 from clinic.roles import Role, role_of
@@ -50,10 +50,6 @@ def _staff_role(request) -> str:
 
 def _on_team(user, patient) -> bool:
     return user.pk in (patient.massage_therapist_id, patient.physical_therapist_id)
-
-
-def _conflict_text(exc: Conflict) -> str:
-    return str(exc.detail)
 
 
 @login_required
@@ -154,8 +150,8 @@ def plan_edit(request, pk: int):
         version = data.pop("version")
         try:
             services.plan_update(user=request.user, plan=plan, version=version, **data)
-        except Conflict as exc:
-            form.add_error(None, _conflict_text(exc))
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -216,8 +212,8 @@ def _rows_editor(request, pk: int, *, part: str):
                     version=parse_int(version),
                     **{key: formset.rows()},
                 )
-            except Conflict as exc:
-                errors.append(_conflict_text(exc))
+            except StaleVersion as exc:
+                errors.append(exc.message)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
@@ -258,13 +254,12 @@ def plan_action(request, pk: int, action: str):
     _staff_role(request)
     if action not in services.ACTIONS:
         raise Http404("No such action.")
-    plan = selectors.plan_get(user=request.user, pk=pk)
     version = request.POST.get("version", "")
     try:
-        plan = services.ACTIONS[action](user=request.user, plan=plan, version=parse_int(version))
-    except Conflict as exc:
+        services.ACTIONS[action](user=request.user, plan_id=pk, version=parse_int(version))
+    except StaleVersion as exc:
         note_refused(request)
-        messages.error(request, _conflict_text(exc))
+        messages.error(request, exc.message)
     except services.RuleViolation as exc:
         note_refused(request)
         messages.error(request, f"Not {ACTION_VERBS[action]}: {exc.messages[0]}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,31 +87,6 @@ def session_get(*, user, pk) -> TherapySession:
         )
     except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such session.") from exc
-
-
-def session_detail_after_write(session: TherapySession) -> TherapySession:
-    """Load what the detail serializer reads that a write did not already load.
-
-    The patient (for `patient_name`) and the covered prescriptions come with
-    the locked row of `session_complete`; only what is missing is fetched,
-    one simple query per relation, no multi-table join.
-    """
-    cache = getattr(session, "_prefetched_objects_cache", {})
-    lookups = [
-        name
-        for name in ("covered_prescriptions", "exercises_performed", "amendments")
-        if name not in cache
-    ]
-    if "exercises_performed" in lookups:
-        lookups[lookups.index("exercises_performed")] = Prefetch(
-            "exercises_performed",
-            queryset=ExercisePerformed.objects.select_related("prescription__exercise"),
-        )
-    if lookups:
-        prefetch_related_objects([session], *lookups)
-    if not TherapySession.patient.is_cached(session):
-        session.patient  # noqa: B018 - loads the patient for `patient_name`
-    return session
 
 
 def _day_at_locations(locations, day: dt.date | None) -> Q:

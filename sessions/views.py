@@ -228,7 +228,9 @@ def session_complete(request, pk: int):
     form = CompleteForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_complete(user=request.user, session=session, **form.service_data())
+            services.session_complete(
+                user=request.user, session_id=session.pk, **form.service_data()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import zoneinfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -37,6 +41,19 @@ def need_service(name: str, available: bool, why: str = "") -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
     pytest.skip(message)
+
+
+@pytest.fixture
+def clinic_noon():
+    """The clock frozen (ticking) at noon clinic time on a fixed day.
+
+    For tests that need "earlier today" and "later today" to exist, whatever
+    the real hour (a session at 00:05 today has not started just after
+    midnight). Request it before anything that reads the clock.
+    """
+    noon = dt.datetime(2026, 6, 15, 12, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(noon, tick=True):
+        yield noon
 
 
 @pytest.fixture

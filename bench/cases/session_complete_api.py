@@ -29,7 +29,7 @@ WHERE id = %s AND status = 'scheduled'
 
 class SessionCompleteApi(Case):
     name = "session_complete_api"
-    target = 10.0
+    target = 12.0
     app_path = "POST /api/v1/sessions/{id}/complete/ x n (auth, validation, history, enqueue)"
     lower_bound_path = "one raw UPDATE per session, each committed"
 

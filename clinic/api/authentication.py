@@ -13,7 +13,6 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from clinic.models import TokenUse
-from clinic.prepared import PreparedGet
 from clinic.roles import ROLE_NAMES, remember_role
 
 
@@ -61,9 +60,6 @@ def token_for(user) -> Token:
     return token
 
 
-_TOKENS = PreparedGet(_tokens, "key", str)  # compiled once: this read is on every API request
-
-
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's `Authorization: Token <key>` check, with the role in the same query.
 
@@ -79,7 +75,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         try:
-            token = _TOKENS.get(key)
+            token = _tokens().get(key=key)
         except Token.DoesNotExist as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         if not token.user.is_active:

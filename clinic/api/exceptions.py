@@ -18,6 +18,9 @@ class Conflict(exceptions.APIException):
 
 def to_api_exception(exc: Exception) -> Exception:
     """The DRF exception a domain exception stands for (others unchanged)."""
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "rule", None):
+        # A plan rule (plans.services.RuleViolation): which rule, in a therapist's words.
+        return exceptions.ValidationError({"detail": exc.messages[0], "rule": exc.rule})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "api_detail"):  # nested paths, e.g. assessment items (R18)
             return exceptions.ValidationError(exc.api_detail)

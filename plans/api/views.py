@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -25,11 +24,6 @@ from plans.api.serializers import (
 from plans.filters import ExerciseFilter, PlanFilter
 
 RULE_400 = OpenApiResponse(RuleErrorSerializer, description="A plan rule refused the action.")
-
-
-def _rule_error(exc: services.RuleViolation) -> ValidationError:
-    """400 {"detail": "...", "rule": "..."}: which rule failed, in a therapist's words."""
-    return ValidationError({"detail": exc.messages[0], "rule": exc.rule})
 
 
 def _nested(validated: dict) -> dict:
@@ -77,7 +71,7 @@ class PlanViewSet(
             patient_get(user=self.request.user, pk=patient)  # hidden: 404, never an empty 200
         return queryset
 
-    def _fresh(self, plan):
+    def _plan_detail(self, plan):
         return PlanDetailSerializer(
             selectors.plan_get(user=self.request.user, pk=plan.pk),
             context=self.get_serializer_context(),
@@ -104,24 +98,13 @@ class PlanViewSet(
         data = _nested(serializer.validated_data)
         data.pop("version", None)
         template = data.pop("template", None)
-        try:
-            with transaction.atomic():
-                if template is not None:
-                    lists = {
-                        k: data.pop(k)
-                        for k in ("massage_components", "exercise_prescriptions")
-                        if k in data
-                    }
-                    plan = services.plan_create_from_template(
-                        user=request.user, patient=patient, template=template, **data
-                    )
-                    if lists:
-                        plan = services.plan_update(user=request.user, plan=plan, **lists)
-                else:
-                    plan = services.plan_create(user=request.user, patient=patient, **data)
-        except services.RuleViolation as exc:
-            raise _rule_error(exc) from exc
-        return Response(self._fresh(plan), status=status.HTTP_201_CREATED)
+        if template is not None:
+            plan = services.plan_create_from_template(
+                user=request.user, patient=patient, template=template, **data
+            )
+        else:
+            plan = services.plan_create(user=request.user, patient=patient, **data)
+        return Response(self._plan_detail(plan), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         plan = self.get_object()
@@ -134,25 +117,22 @@ class PlanViewSet(
         context = {**self.get_serializer_context(), "patient": plan.patient}
         serializer = PlanDetailSerializer(plan, data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)
-        try:
-            plan = services.plan_update(
-                user=request.user, plan=plan, **_nested(serializer.validated_data)
-            )
-        except services.RuleViolation as exc:
-            raise _rule_error(exc) from exc
-        return Response(self._fresh(plan))
+        plan = services.plan_update(
+            user=request.user, plan=plan, **_nested(serializer.validated_data)
+        )
+        return Response(self._plan_detail(plan))
 
-    def _act(self, request, name: str):
-        plan = self.get_object()
+    def _change_status(self, request, name: str):
         serializer = PlanActionSerializer(data=request.data or {})
-        serializer.is_valid(raise_exception=True)
-        try:
-            plan = services.ACTIONS[name](
-                user=request.user, plan=plan, version=serializer.validated_data.get("version")
-            )
-        except services.RuleViolation as exc:
-            raise _rule_error(exc) from exc
-        return Response(self._fresh(plan))
+        if not serializer.is_valid():
+            self.get_object()  # a hidden plan is a 404 before any 400
+            raise ValidationError(serializer.errors)
+        plan = services.ACTIONS[name](
+            user=request.user,
+            plan_id=self.kwargs["pk"],
+            version=serializer.validated_data.get("version"),
+        )
+        return Response(self._plan_detail(plan))
 
     @extend_schema(
         request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
@@ -160,7 +140,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         """Activate: synergy rule, consultation gate (R5), one active plan, R7."""
-        return self._act(request, "activate")
+        return self._change_status(request, "activate")
 
     @extend_schema(
         request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
@@ -168,7 +148,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         """Put an active plan on hold."""
-        return self._act(request, "hold")
+        return self._change_status(request, "hold")
 
     @extend_schema(
         request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
@@ -176,7 +156,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Complete an active or on-hold plan."""
-        return self._act(request, "complete")
+        return self._change_status(request, "complete")
 
     @extend_schema(
         request=PlanActionSerializer, responses={200: PlanDetailSerializer, 400: RULE_400}
@@ -184,7 +164,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a plan that is not yet completed (the record is kept)."""
-        return self._act(request, "cancel")
+        return self._change_status(request, "cancel")
 
 
 class ExerciseViewSet(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -139,22 +138,16 @@ class SessionViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """R11: log scores and notes. Once; a second attempt is 400 on `status`."""
-        with transaction.atomic():
-            # One statement: the visible session (404 if hidden), locked, with its
-            # patient and their consultation status (R5). The service takes it as is.
-            session = services.lock_for_completion(user=request.user, pk=pk)
-            note_patient(request, "session", session.pk, session.patient_id)
-            # Wrong role or not this session's therapist: 403 whatever the body says.
-            services.require_session_therapist(request.user, session, "complete")
-            serializer = SessionCompleteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            session = services.session_complete(
-                user=request.user, session=session, **serializer.validated_data
-            )
-        # The instance just written, as the detail (same shape as GET), without
-        # re-reading it through the many-table join of `session_get`.
-        fresh = selectors.session_detail_after_write(session)
-        return Response(SessionDetailSerializer(fresh).data)
+        serializer = SessionCompleteSerializer(data=request.data)
+        if not serializer.is_valid():
+            # A hidden session (404) or the wrong user (403) is said before the input.
+            services.session_to_complete(user=request.user, session_id=pk)
+            raise ValidationError(serializer.errors)
+        session = services.session_complete(
+            user=request.user, session_id=pk, **serializer.validated_data
+        )
+        note_patient(request, "session", session.pk, session.patient_id)
+        return self._detail(session)
 
     @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -17,7 +17,12 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = dt.date(2026, 6, 15)  # the day `clinic_noon` freezes the clock on
+
+
+@pytest.fixture(autouse=True)
+def _today(clinic_noon):
+    assert timezone.localdate() == TODAY
 
 
 def scan(day: dt.date = TODAY) -> int:

@@ -111,8 +111,14 @@ def test_other_discipline_list_on_create_is_refused_and_nothing_saved(pt_client,
     assert not TreatmentPlan.objects.filter(patient=patient).exists()
 
 
+def _unchanged(plan) -> tuple:
+    fresh = TreatmentPlan.objects.get(pk=plan.pk)
+    return (fresh.title, fresh.status, fresh.version, fresh.history.count())
+
+
 def test_manager_reads_plans_but_cannot_write(api_client_for, manager, patient):
     plan = factories.TreatmentPlanFactory(patient=patient)
+    before = _unchanged(plan)
     client = api_client_for(manager)
     assert client.get(f"{URL}{plan.pk}/").status_code == 200
     assert client.post(URL, _plan_body(patient)).status_code == 403
@@ -120,6 +126,9 @@ def test_manager_reads_plans_but_cannot_write(api_client_for, manager, patient):
         client.patch(f"{URL}{plan.pk}/", {"version": plan.version, "title": "X"}).status_code == 403
     )
     assert client.post(f"{URL}{plan.pk}/activate/").status_code == 403
+    # nothing was written by the refused requests
+    assert TreatmentPlan.objects.filter(patient=patient).count() == 1
+    assert _unchanged(plan) == before
 
 
 def test_deep_tissue_on_numb_patient_refused_without_override(mt_client, massage_therapist):
@@ -301,11 +310,15 @@ def test_stale_version_is_a_conflict_and_changes_nothing(mt_client, patient):
 def test_hidden_plan_and_patient_are_404(api_client_for, patient):
     outsider = factories.MassageTherapistFactory()
     plan = factories.TreatmentPlanFactory(patient=patient)
+    before = _unchanged(plan)
     client = api_client_for(outsider)
     assert client.get(f"{URL}{plan.pk}/").status_code == 404
     assert client.post(f"{URL}{plan.pk}/activate/").status_code == 404
     assert client.post(URL, _plan_body(patient)).status_code == 404
     assert client.get(URL).json()["count"] == 0
+    # nothing was written by the refused requests
+    assert TreatmentPlan.objects.filter(patient=patient).count() == 1
+    assert _unchanged(plan) == before
 
 
 def test_unknown_exercise_is_400(pt_client, patient):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from clinic.api.exceptions import Conflict
+from clinic.errors import StaleVersion, WrongRole
 from plans import services
 from plans.models import PlanTemplate, TemplateMassageComponent, TreatmentPlan
 from tests import factories
@@ -27,7 +27,7 @@ def test_activation_checks_synergy_before_consultation(physical_therapist):
     factories.ExercisePrescriptionFactory(plan=plan)
     # then the synergy rule is reported first
     with pytest.raises(services.RuleViolation) as exc:
-        services.plan_activate(user=physical_therapist, plan=plan)
+        services.plan_activate(user=physical_therapist, plan_id=plan.pk)
     assert exc.value.rule == "synergy"
 
 
@@ -35,7 +35,7 @@ def test_removed_parts_do_not_count_for_synergy(massage_therapist, patient):
     plan = _complete_plan(patient)
     plan.massage_components.update(removed_at="2026-01-01T00:00:00Z")
     with pytest.raises(services.RuleViolation) as exc:
-        services.plan_activate(user=massage_therapist, plan=plan)
+        services.plan_activate(user=massage_therapist, plan_id=plan.pk)
     assert exc.value.rule == "synergy"
 
 
@@ -48,13 +48,13 @@ def test_activation_rechecks_massage_precaution(massage_therapist, patient):
     patient.symptoms = ["numbness"]
     patient.save()
     with pytest.raises(services.RuleViolation) as exc:
-        services.plan_activate(user=massage_therapist, plan=plan)
+        services.plan_activate(user=massage_therapist, plan_id=plan.pk)
     assert exc.value.rule == "massage_precaution"
 
 
 def test_soft_gate_allows_activation_with_missing_consultation(massage_therapist, patient):
     plan = _complete_plan(patient)
-    plan = services.plan_activate(user=massage_therapist, plan=plan)
+    plan = services.plan_activate(user=massage_therapist, plan_id=plan.pk)
     assert plan.status == "active" and plan.version == 2
     assert plan.status_changed_by == massage_therapist
 
@@ -64,7 +64,7 @@ def test_discharged_patient_plan_cannot_be_activated(massage_therapist, patient)
     patient.status = "discharged"
     patient.save()
     with pytest.raises(services.RuleViolation) as exc:
-        services.plan_activate(user=massage_therapist, plan=plan)
+        services.plan_activate(user=massage_therapist, plan_id=plan.pk)
     assert exc.value.rule == "patient_status"
 
 
@@ -135,21 +135,21 @@ def test_unknown_item_id_is_refused(massage_therapist, patient):
 
 def test_stale_version_conflicts(massage_therapist, patient):
     plan = factories.TreatmentPlanFactory(patient=patient)
-    with pytest.raises(Conflict):
-        services.plan_hold(user=massage_therapist, plan=plan, version=plan.version + 5)
+    with pytest.raises(StaleVersion):
+        services.plan_hold(user=massage_therapist, plan_id=plan.pk, version=plan.version + 5)
 
 
 def test_therapist_off_the_care_team_cannot_write(patient):
     outsider = factories.PhysicalTherapistFactory()
     plan = factories.TreatmentPlanFactory(patient=patient)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WrongRole):
         services.plan_update(user=outsider, plan=plan, title="Nope")
 
 
 def test_history_records_who_changed_status(massage_therapist, patient):
     plan = _complete_plan(patient)
-    services.plan_activate(user=massage_therapist, plan=plan)
-    services.plan_hold(user=massage_therapist, plan=plan)
+    services.plan_activate(user=massage_therapist, plan_id=plan.pk)
+    services.plan_hold(user=massage_therapist, plan_id=plan.pk)
     statuses = list(plan.history.order_by("history_id").values_list("status", flat=True))
     assert statuses[-2:] == ["active", "on_hold"]
 
@@ -159,7 +159,7 @@ def test_exercise_create_roles(massage_therapist, physical_therapist):
         user=physical_therapist, name="  Towel slide  ", category="mobility", description="Slide."
     )
     assert exercise.name == "Towel slide" and exercise.created_by == physical_therapist
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WrongRole):
         services.exercise_create(
             user=massage_therapist, name="X", category="mobility", description="Y"
         )

@@ -3,6 +3,7 @@
 For every operation and role: no 5xx, responses (and their content types)
 conform to the schema, and the same request without a token is refused (401).
 Bounded for CI: FUZZ_EXAMPLES examples per operation (default 10), no deadline.
+Marked `fuzz`: not part of `make test`; `make fuzz` (and its own CI step) runs it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from tests.security.routes import build_world
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 ROLES = ("manager", "massage_therapist", "physical_therapist")
 PUBLIC_PATHS = {"/api/v1/auth/token/"}
+
+pytestmark = pytest.mark.fuzz
 
 
 # Loaded at collection: generating the schema needs no database (and, made

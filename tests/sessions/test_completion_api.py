@@ -11,6 +11,11 @@ from tests.sessions.conftest import at
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _noon(clinic_noon):
+    """Sessions start at 00:01/00:05 today: frozen at noon, they have started."""
+
 SCORES = {"pain_before": 7, "pain_after": 4, "mobility_score": 5.5}
 
 

@@ -1,68 +1,28 @@
-"""The completion's single read: locked row, R3 on the row, R4/R5 from SQL columns.
-
-`services.lock_for_completion` replaces three lookups (the visible row, the
-locked row, the latest consultation) with one statement; these tests hold
-it to the rules it replaces: the same R4 status and restrictions as the
-Python rule in every state, the same R3 answer as `patients_visible_to`
-for every role, and a 404 that changes nothing.
+"""The completion's read: the visible session (R3), locked, in one statement; a
+hidden or unknown session is NotVisible (404) and its completion changes nothing.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from clinic.errors import NotVisible, WrongRole
 from clinic.roles import role_of
-from patients.models import Patient
 from patients.selectors import is_visible_to, patients_visible_to
 from sessions import services
 from sessions.models import TherapySession
 from tests import factories
-from tests.patients.test_consultation_status import EXPECTED, _patients_in_every_state
-from tests.sessions.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def test_locked_row_carries_the_r4_status_and_restrictions_of_the_python_rule():
-    patients = _patients_in_every_state()
-    assert len(patients) == len(EXPECTED)
-    for name, patient in patients.items():
-        plan = factories.ActivePlanFactory(patient=patient)
-        session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
-        with transaction.atomic():
-            locked = services.lock_for_completion(user=patient.massage_therapist, pk=session.pk)
-        python_rule = Patient.objects.get(pk=patient.pk)  # no annotations: the Python rule
-        assert locked.patient.consultation_status == EXPECTED[name], name
-        assert locked.patient.consultation_status == python_rule.consultation_status, name
-        assert locked.patient.restrictions == python_rule.restrictions, name
-    assert patients["D"].restrictions == "No deep pressure."
-
-
-def test_locked_row_knows_whether_it_covers_prescriptions(plan, physical_therapist):
-    session = factories.TherapySessionFactory(
-        plan=plan, kind="combined", physical_therapist=physical_therapist
-    )
-    with transaction.atomic():
-        assert (
-            services.lock_for_completion(
-                user=physical_therapist, pk=session.pk
-            ).has_covered_prescriptions
-            is False
-        )
-    session.covered_prescriptions.set(plan.exercise_prescriptions.all())
-    with transaction.atomic():
-        locked = services.lock_for_completion(user=physical_therapist, pk=session.pk)
-    assert locked.has_covered_prescriptions is True and plan.exercise_prescriptions.count() >= 1
 
 
 def test_one_statement_and_the_row_is_locked(plan, massage_therapist):
     session = factories.TherapySessionFactory(plan=plan)
     role_of(massage_therapist)  # read once per request (with the API token), not per lookup
     with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
-        services.lock_for_completion(user=massage_therapist, pk=session.pk)
+        services.session_to_complete(user=massage_therapist, session_id=session.pk, lock=True)
     reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
     assert len(reads) == 1
     if connection.vendor == "postgresql":
@@ -86,10 +46,28 @@ def test_is_visible_to_agrees_with_patients_visible_to_for_every_role(
     )
 
 
-@pytest.mark.parametrize("pk", ["999999", "abc", None])
-def test_missing_session_is_404(massage_therapist, pk):
-    with pytest.raises(Http404), transaction.atomic():
-        services.lock_for_completion(user=massage_therapist, pk=pk)
+@pytest.mark.parametrize("pk", ["999999", "abc", None, 2**70])
+def test_missing_session_is_not_visible(massage_therapist, pk):
+    with pytest.raises(NotVisible), transaction.atomic():
+        services.session_to_complete(user=massage_therapist, session_id=pk, lock=True)
+
+
+def test_hidden_session_is_not_visible_and_wrong_therapist_is_wrong_role(plan, patient):
+    session = factories.TherapySessionFactory(plan=plan)
+    with pytest.raises(NotVisible):
+        services.session_to_complete(
+            user=factories.MassageTherapistFactory(), session_id=session.pk
+        )
+    pt_session_for_massage = factories.TherapySessionFactory(
+        plan=plan,
+        kind="physical_therapy",
+        massage_therapist=None,
+        physical_therapist=patient.physical_therapist,
+    )
+    with pytest.raises(WrongRole):
+        services.session_to_complete(
+            user=patient.massage_therapist, session_id=pt_session_for_massage.pk
+        )
 
 
 def test_hidden_session_is_404_and_its_completion_changes_nothing(api_client_for, plan):

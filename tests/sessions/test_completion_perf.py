@@ -1,9 +1,8 @@
 """Completing a session through the API: a fixed, small number of statements, same answer.
 
-The complete action reads the session's own row, the service locks it with the
-patient and reads the latest consultation once (R5); the response is rendered
-from the instance just written. These tests pin that down, and check the
-response is exactly what a GET of the session returns afterwards.
+The service reads the visible session once, locked, with its patient (whose
+row carries the R5 gate's columns); the response is the session's detail, as
+a GET returns it. These tests pin the statement count down.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from sessions.models import TherapySession
+from sessions.models import ExercisePerformed, TherapySession
 from tests import factories
 from tests.sessions.conftest import at
 
@@ -40,7 +39,7 @@ def _combined_with_exercises(plan):
 
 
 def test_massage_completion_response_is_the_detail(api_client_for, massage_therapist, plan):
-    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
+    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
     client = api_client_for(massage_therapist)
     response = complete(client, session, **SCORES, subjective="Less burning.", notes="Calm")
     assert response.status_code == 200, response.json()
@@ -71,7 +70,7 @@ def test_combined_completion_with_exercises_response_is_the_detail(
 
 
 def test_adverse_event_completion_response_is_the_detail(api_client_for, massage_therapist, plan):
-    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
+    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
     client = api_client_for(massage_therapist)
     response = complete(
         client, session, **SCORES, adverse_event=True, adverse_event_note="Dizzy, rested."
@@ -90,15 +89,14 @@ def _count(client, session, **data) -> tuple[int, list[str]]:
 def test_completion_statement_count_is_small_and_fixed(
     api_client_for, physical_therapist, massage_therapist, plan
 ):
-    massage = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
+    massage = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
     n_massage, sqls = _count(api_client_for(massage_therapist), massage, **SCORES)
-    # The token with the role; the savepoint of the view's transaction (inside
-    # the test's); ONE read: the locked row with its patient, latest
-    # consultation and covered count; UPDATE; history INSERT; the savepoint's
-    # release; the audit INSERT. No m2m snapshot query (nothing covered).
-    assert n_massage <= 7, "\n".join(sqls)
+    # The token with the role; the service's savepoint (inside the test's
+    # transaction); ONE read: the visible row, locked, with its patient; UPDATE;
+    # history INSERT and its m2m snapshot; the savepoint's release; the detail
+    # (the session with its relations, three prefetches); the audit INSERT.
+    assert n_massage <= 12, "\n".join(sqls)
     reads = [s for s in sqls if s.startswith("SELECT")]
-    assert len(reads) == 2, "\n".join(reads)  # token, then the locked session
     assert "FOR UPDATE" in reads[1] or connection.vendor == "sqlite"
     assert "patients_consultation" not in reads[1]  # R4 is on the patient row
     # No foreign-key existence checks nor check-constraint queries in savepoints.
@@ -117,11 +115,11 @@ def test_completion_statement_count_is_small_and_fixed(
         pain_after_massage=5,
         exercises_performed=performed,
     )
-    # Covered prescriptions add one read (links with prescriptions and exercises)
-    # and two bulk inserts (their history rows, the exercises performed), not a
-    # statement per exercise.
+    # Covered prescriptions add a read (the covered prescriptions with their
+    # exercises) and bulk inserts (history m2m rows, the exercises performed and
+    # their history rows), not a statement per exercise.
     assert len(prescriptions) >= 2
-    assert n_combined <= n_massage + 3, "\n".join(sqls)
+    assert n_combined <= n_massage + 4, "\n".join(sqls)
 
 
 def test_completion_keeps_the_covered_prescriptions_in_its_history_row(
@@ -146,7 +144,7 @@ def test_completion_keeps_the_covered_prescriptions_in_its_history_row(
 def test_completion_writes_only_its_columns_and_keeps_history(
     api_client_for, massage_therapist, plan
 ):
-    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
+    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
     _, sqls = _count(api_client_for(massage_therapist), session, **SCORES, notes="Calm")
     update = next(s for s in sqls if s.startswith("UPDATE") and "therapysession" in s)
     assert '"plan_id"' not in update and '"scheduled_start"' not in update
@@ -160,7 +158,7 @@ def test_completion_writes_only_its_columns_and_keeps_history(
 
 def test_database_check_constraints_still_guard_scores(plan):
     """full_clean no longer re-queries the CHECK constraints; the database still has them."""
-    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(0, 0, 5))
+    session = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, 10))
     with pytest.raises(IntegrityError), transaction.atomic():
         TherapySession.objects.filter(pk=session.pk).update(pain_before=11)
 
@@ -173,3 +171,29 @@ def test_history_manager_class_is_built_once_and_works(plan):
     assert session.history.count() == 1
     assert TherapySession.history.filter(id=session.pk).count() == 1
     assert session.history.first().instance.pk == session.pk
+
+
+def test_exercises_performed_keep_history_rows_with_the_author(
+    api_client_for, physical_therapist, plan
+):
+    """Every clinical record keeps its versions: a plain bulk_create wrote none."""
+    session, prescriptions = _combined_with_exercises(plan)
+    performed = [
+        {"prescription": rx.id, "sets_done": 2, "reps_done": 8, "tolerance": "fair"}
+        for rx in prescriptions
+    ]
+    response = complete(
+        api_client_for(physical_therapist),
+        session,
+        **SCORES,
+        pain_after_massage=5,
+        exercises_performed=performed,
+    )
+    assert response.status_code == 200, response.json()
+    rows = ExercisePerformed.objects.filter(session=session)
+    assert rows.count() == len(prescriptions) >= 2
+    history = ExercisePerformed.history.filter(session_id=session.pk)
+    assert sorted(history.values_list("id", flat=True)) == sorted(rows.values_list("id", flat=True))
+    assert set(history.values_list("history_type", "history_user_id", "tolerance")) == {
+        ("+", physical_therapist.pk, "fair")
+    }

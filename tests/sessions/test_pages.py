@@ -12,6 +12,11 @@ from tests.sessions.conftest import at
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _noon(clinic_noon):
+    """Sessions start at 00:01/00:05 today: frozen at noon, they have started."""
+
+
 @pytest.fixture
 def client_for(client):
     def make(user):

@@ -41,7 +41,7 @@ def sessions_in_every_state(plan, massage_therapist, physical_therapist):
     massage = factories.TherapySessionFactory(plan=plan, scheduled_start=at(-3, 9))
     services.session_complete(
         user=massage_therapist,
-        session=massage,
+        session_id=massage.pk,
         pain_before=7,
         pain_after=5,
         mobility_score="4.5",
@@ -59,7 +59,7 @@ def sessions_in_every_state(plan, massage_therapist, physical_therapist):
     combined.covered_prescriptions.set(prescriptions)
     services.session_complete(
         user=physical_therapist,
-        session=combined,
+        session_id=combined.pk,
         pain_before=8,
         pain_after_massage=6,
         pain_after=5,
