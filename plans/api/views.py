@@ -26,7 +26,7 @@ from plans.filters import ExerciseFilter, PlanFilter
 RULE_400 = OpenApiResponse(RuleErrorSerializer, description="A plan rule refused the action.")
 
 
-def _nested(validated: dict) -> dict:
+def _service_arguments(validated: dict) -> dict:
     """Serializer names (live_massage / live_exercises) back to the service's names."""
     data = dict(validated)
     if "live_massage" in data:
@@ -95,7 +95,7 @@ class PlanViewSet(
         context = {**self.get_serializer_context(), "patient": patient}
         serializer = PlanDetailSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        data = _nested(serializer.validated_data)
+        data = _service_arguments(serializer.validated_data)
         data.pop("version", None)
         template = data.pop("template", None)
         if template is not None:
@@ -118,7 +118,7 @@ class PlanViewSet(
         serializer = PlanDetailSerializer(plan, data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)
         plan = services.plan_update(
-            user=request.user, plan=plan, **_nested(serializer.validated_data)
+            user=request.user, plan=plan, **_service_arguments(serializer.validated_data)
         )
         return Response(self._plan_detail(plan))
 

@@ -53,23 +53,9 @@ class AmendmentSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "reason", "changes", "created_at"]
 
 
-_DATETIME = serializers.DateTimeField()
-_MOBILITY = mobility_field(read_only=True)
-
-
-def _datetime(value):
-    return None if value is None else _DATETIME.to_representation(value)
-
-
 class SessionSerializer(serializers.ModelSerializer):
-    """A session as read (list rows and detail).
-
-    The declared fields are the OpenAPI schema; `to_representation` reads
-    the attributes directly instead of running ~30 DRF fields per session
-    (lists of 50, and every write's response). Same keys, order and JSON
-    types as the fields give: tests/sessions/test_session_serializers.py
-    compares the two for every kind of session.
-    """
+    """A session as read (list rows and detail): the declared fields are both the
+    response and the OpenAPI schema (one list of keys)."""
 
     patient_name = serializers.CharField(source="patient.full_name", read_only=True)
     covered_prescriptions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -112,41 +98,6 @@ class SessionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance):
-        mobility = instance.mobility_score
-        return {
-            "id": instance.pk,
-            "plan": instance.plan_id,
-            "patient": instance.patient_id,
-            "patient_name": instance.patient.full_name,
-            "series": instance.series_id,
-            "location": instance.location_id,
-            "kind": instance.kind,
-            "scheduled_start": _datetime(instance.scheduled_start),
-            "scheduled_end": _datetime(instance.scheduled_end),
-            "duration_minutes": instance.duration_minutes,
-            "massage_therapist": instance.massage_therapist_id,
-            "physical_therapist": instance.physical_therapist_id,
-            "status": instance.status,
-            "covered_prescriptions": [rx.pk for rx in instance.covered_prescriptions.all()],
-            "pain_before": instance.pain_before,
-            "pain_after_massage": instance.pain_after_massage,
-            "pain_after": instance.pain_after,
-            "mobility_score": None if mobility is None else _MOBILITY.to_representation(mobility),
-            "immediate_relief": instance.immediate_relief,
-            "subjective": instance.subjective,
-            "objective": instance.objective,
-            "assessment": instance.assessment,
-            "plan_note": instance.plan_note,
-            "notes": instance.notes,
-            "adverse_event": instance.adverse_event,
-            "adverse_event_note": instance.adverse_event_note,
-            "cancel_reason": instance.cancel_reason,
-            "completed_at": _datetime(instance.completed_at),
-            "completed_by": instance.completed_by_id,
-            "created_at": _datetime(instance.created_at),
-        }
-
 
 class SessionDetailSerializer(SessionSerializer):
     exercises_performed = ExercisePerformedSerializer(many=True, read_only=True)
@@ -155,30 +106,6 @@ class SessionDetailSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "exercises_performed", "amendments"]
         read_only_fields = fields
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["exercises_performed"] = [
-            {
-                "prescription": row.prescription_id,
-                "exercise": row.prescription.exercise.name,
-                "sets_done": row.sets_done,
-                "reps_done": row.reps_done,
-                "tolerance": row.tolerance,
-            }
-            for row in instance.exercises_performed.all()
-        ]
-        data["amendments"] = [
-            {
-                "id": amendment.pk,
-                "author": amendment.author_id,
-                "reason": amendment.reason,
-                "changes": amendment.changes,
-                "created_at": _datetime(amendment.created_at),
-            }
-            for amendment in instance.amendments.all()
-        ]
-        return data
 
 
 class _BookingSerializer(serializers.Serializer):

@@ -80,7 +80,7 @@ class SessionViewSet(
         note_patient(self.request, "session", session.pk, session.patient_id)
         return session
 
-    def _detail(self, session, code=status.HTTP_200_OK) -> Response:
+    def _detail_response(self, session, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.session_get(user=self.request.user, pk=session.pk)
         return Response(SessionDetailSerializer(fresh).data, status=code)
 
@@ -122,7 +122,7 @@ class SessionViewSet(
         serializer = SessionScheduleSerializer(data=request.data, plans=self._plans())
         serializer.is_valid(raise_exception=True)
         session = services.session_schedule(user=request.user, **serializer.validated_data)
-        return self._detail(session, status.HTTP_201_CREATED)
+        return self._detail_response(session, status.HTTP_201_CREATED)
 
     @extend_schema(request=SeriesScheduleSerializer, responses={201: SeriesResultSerializer})
     @action(detail=False, methods=["post"])
@@ -147,7 +147,7 @@ class SessionViewSet(
             user=request.user, session_id=pk, **serializer.validated_data
         )
         note_patient(request, "session", session.pk, session.patient_id)
-        return self._detail(session)
+        return self._detail_response(session)
 
     @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -159,14 +159,14 @@ class SessionViewSet(
         session = services.session_cancel(
             user=request.user, session=session, **serializer.validated_data
         )
-        return self._detail(session)
+        return self._detail_response(session)
 
     @extend_schema(request=None, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         session = self.get_object()
         session = services.session_mark_no_show(user=request.user, session=session)
-        return self._detail(session)
+        return self._detail_response(session)
 
     @extend_schema(request=SessionAmendSerializer, responses={201: AmendmentSerializer})
     @action(detail=True, methods=["post"])

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,8 +39,6 @@ from sessions.services.scheduling import (
     locked_session,
     require_scheduled,
 )
-
-User = get_user_model()
 
 # Fields a completion records and an amendment may correct.
 SCORE_FIELDS = ("pain_before", "pain_after_massage", "pain_after", "mobility_score")

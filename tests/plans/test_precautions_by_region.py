@@ -214,7 +214,7 @@ def test_activation_rechecks_regions_against_a_newer_chart(
         entries=[{"region": "knee_left", "symptom": "numbness", "intensity": 3}],
     )
     with pytest.raises(ValidationError) as exc:
-        services.plan_activate(user=massage_therapist, plan=plan)
+        services.plan_activate(user=massage_therapist, plan_id=plan.pk)
     assert exc.value.rule == "massage_precaution"
 
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def _noon(clinic_noon):
     """Sessions start at 00:01/00:05 today: frozen at noon, they have started."""
 
+
 SCORES = {"pain_before": 7, "pain_after": 4, "mobility_score": 5.5}
 
 
