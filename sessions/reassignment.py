@@ -41,14 +41,14 @@ def sessions_follow_care_team(*, patient, slot: str, old, new) -> list[TherapySe
     when the slot is emptied while sessions are booked, or when any session
     would clash with the new therapist's bookings.
     """
-    from sessions.services import _fmt, find_clashes  # sessions.services imports patients
+    from sessions.services import find_clashes, format_when  # sessions.services imports patients
 
     sessions = list(
         future_sessions_of(patient=patient, slot=slot, therapist=old).select_for_update()
     )
     if not sessions:
         return []
-    when = ", ".join(_fmt(s.scheduled_start) for s in sessions)
+    when = ", ".join(format_when(s.scheduled_start) for s in sessions)
     if new is None:
         raise RuleRefused(
             "R9",
@@ -68,7 +68,7 @@ def sessions_follow_care_team(*, patient, slot: str, old, new) -> list[TherapySe
             exclude_pk=session.pk,
         )
         if clashes:
-            problems.append(f"{_fmt(session.scheduled_start)}: {' '.join(clashes)}")
+            problems.append(f"{format_when(session.scheduled_start)}: {' '.join(clashes)}")
     if problems:
         raise RuleRefused(
             "R10",
