@@ -194,7 +194,7 @@ def test_plan_ending_once_when_7_days_or_fewer_remain(cleared, physical_therapis
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         assert reminder_scan().by_kind["plan_ending"] == 0  # once per plan
 
-    plan_complete(user=physical_therapist, plan=plan, version=plan.version)
+    plan_complete(user=physical_therapist, plan_id=plan.pk, version=plan.version)
 
     assert not Reminder.objects.filter(kind="plan_ending", resolved_at__isnull=True).exists()
 
