@@ -100,7 +100,7 @@ def test_digest_is_one_email_per_person_per_day_and_sent_once(
     to_massage = [m for m in mail.outbox if m.to == [patient.massage_therapist.email]]
     assert len(to_massage) == 1  # 3 reminders over 2 patients, one digest
     assert patient.last_name not in to_massage[0].subject
-    assert "2 patients need attention" in to_massage[0].subject
+    assert "2 patients on your care team need attention" in to_massage[0].subject
 
     sent_before = len(mail.outbox)
     assert tasks.send_reminder_digests.apply(args=[TODAY.isoformat()]).get() == 0
