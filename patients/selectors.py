@@ -79,7 +79,9 @@ def patient_get(*, user, pk) -> Patient:
     try:
         return (
             patients_visible_to(user)
-            .select_related("massage_therapist", "physical_therapist", "created_by")
+            .select_related(
+                "massage_therapist", "physical_therapist", "created_by", "home_location"
+            )
             .get(pk=pk)
         )
     except (Patient.DoesNotExist, ValueError, TypeError) as exc:

@@ -261,3 +261,12 @@ def test_series_runs_at_the_locations_wall_clock_time(api_client_for, physical_t
         (dt.date(2026, 10, 26), 9),
     ]
     assert {s.location_id for s in TherapySession.objects.all()} == {berlin.pk}
+
+
+def test_patient_and_session_pages_show_the_location(client, massage_therapist, patient):
+    session = factories.TherapySessionFactory(plan=factories.ActivePlanFactory(patient=patient))
+    client.force_login(massage_therapist)
+    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert f'id="home-location">{MAIN_LOCATION_NAME}<' in page
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    assert f'id="session-location">{MAIN_LOCATION_NAME} ' in page
