@@ -1,5 +1,6 @@
 """R22 `clearance_overdue`: a clearance request 7 or more days old without a
-consultation recorded since; to the care team and every active manager.
+consultation recorded since; to the care team and the active managers of the
+patient's home location (head-office managers included, R17).
 
 One query (the outstanding overdue requests with the patient's team) plus
 the managers; once per request (occurrence ``clearance_overdue:request<id>``),
@@ -46,20 +47,16 @@ class ClearanceOverdueRule:
                 "patient__first_name",
                 "patient__last_name",
                 "patient__mrn",
+                "patient__home_location_id",
                 *TEAM_COLUMNS,
             )
         )
         rows = list(rows)
         if not rows:
             return []
-        managers = list(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
+        head_office, by_location = _managers()
         due = []
-        for pk, patient_id, requested_at, physician, first, last, mrn, *team in rows:
+        for pk, patient_id, requested_at, physician, first, last, mrn, home, *team in rows:
             from django.utils import timezone
 
             days = (today - timezone.localdate(requested_at)).days
@@ -71,7 +68,28 @@ class ClearanceOverdueRule:
             due += [Due(KIND, patient_id, m, occurrence_of(pk), message) for m in members]
             due += [
                 Due(KIND, patient_id, m, occurrence_of(pk), message, escalated=True)
-                for m in managers
+                for m in sorted(head_office | by_location.get(home, set()))
                 if m not in members
             ]
         return due
+
+
+def _managers() -> tuple[set[int], dict[int, set[int]]]:
+    """Active managers: those of every location, and those of each location (one query)."""
+    head_office: set[int] = set()
+    by_location: dict[int, set[int]] = {}
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
+        .values_list(
+            "pk",
+            "location_scope__manages_all_locations",
+            "location_scope__managed_locations",
+        )
+    )
+    for pk, manages_all, location_id in rows:
+        if manages_all:
+            head_office.add(pk)
+        elif location_id is not None:
+            by_location.setdefault(location_id, set()).add(pk)
+    return head_office, by_location

@@ -390,3 +390,25 @@ def test_a_rule_registered_by_another_app_runs_in_the_scan(cleared, physical_the
         assert reminder_scan().by_kind["adverse_event"] == 0
     finally:
         RULES.pop("test_custom")
+
+
+def test_clearance_overdue_goes_to_managers_of_the_patients_location_only(patient, manager):
+    from locations.models import StaffScope
+
+    elsewhere = factories.LocationFactory(name="Elsewhere")
+    local = factories.ManagerFactory(username="local_manager")
+    other = factories.ManagerFactory(username="other_manager")
+    for user, location in ((local, patient.home_location), (other, elsewhere)):
+        StaffScope.objects.filter(user=user).update(manages_all_locations=False)
+        user.location_scope.managed_locations.add(location)
+    ClearanceRequest.objects.create(
+        patient=patient,
+        physician=Physician.objects.create(name="Dr. Reed"),
+        requested_by=manager,
+        method="fax",
+        requested_at=NOW - dt.timedelta(days=9),
+    )
+
+    reminder_scan(kinds=["clearance_overdue"])
+
+    assert _kinds("clearance_overdue") == ["local_manager", "manager1", "massage1", "physio1"]
