@@ -2,15 +2,21 @@
 
 Shape, for P patients and S sessions (defaults 20,000 and 200,000):
 
+- one location, the migrations' "Main clinic" (R16): every patient's home and
+  every session's place; all staff work there, the managers are head office
+  (R17: they manage every location);
 - staff: one massage therapist and one physical therapist per "pod" of 100
   patients (a pod is a care team: both therapists of a patient are in it), up
   to 20 clinic managers, all with API tokens;
 - patients across every cause (cause_detail where R1 needs it), severity,
-  symptom set and underlying condition; 85 % active, 15 % discharged;
+  symptom set and underlying condition; 85 % active, 15 % discharged; most
+  with an e-mail address, 60 % of those consenting to contact (R25);
 - consultations: ~5 % of active patients have none, ~1 % an expired clearance,
   some not cleared or cleared with restrictions, 20 % an older earlier one;
+  the latest stored on the patient (R4), as consultation_create does;
 - one plan per treated patient (active, or completed once discharged) with a
-  massage component and two exercise prescriptions;
+  massage component (with body-chart regions, R21) and two exercise
+  prescriptions;
 - sessions laid on a weekly slot grid so no therapist or patient has two
   overlapping scheduled/completed sessions (R10): completed (with pain and
   mobility scores trending the way real courses do), no-show, cancelled, and
@@ -43,6 +49,7 @@ from rest_framework.authtoken.models import Token
 
 from bench.loader import BulkLoader
 from clinic.roles import Role
+from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
 from patients.models import Consultation, Patient
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
 from sessions.models import TherapySession
@@ -69,6 +76,14 @@ LAST = [
     "Khan", "Lopez", "Miller", "Nguyen", "Olsen", "Patel", "Quinn", "Rossi", "Smith", "Turner",
 ]  # fmt: skip
 KINDS = [("combined", 50), ("massage", 25), ("physical_therapy", 25)]
+# A massage note and the body-chart regions it names (R21).
+MASSAGE_AREAS = [
+    ("lower legs", ["lower_leg_left", "lower_leg_right"]),
+    ("feet", ["foot_plantar_left", "foot_plantar_right", "foot_dorsal_left", "foot_dorsal_right"]),
+    ("lower back", ["lower_back"]),
+    ("hands", ["hand_left", "hand_right"]),
+]
+CONSENT_SHARE = 0.6  # patients with an e-mail address who agreed to be contacted (R25)
 META_TABLE = "bench_meta"
 
 
@@ -106,6 +121,12 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
     base_week = monday - dt.timedelta(days=14)
     loader = BulkLoader()
     User = get_user_model()
+
+    # --- the location (R16): the migrations' "Main clinic", else a new one ----
+    location = Location.objects.filter(name=MAIN_LOCATION_NAME).first()
+    if location is None:
+        location = Location.objects.create(name=MAIN_LOCATION_NAME, time_zone=settings.TIME_ZONE)
+    location_id = location.pk
 
     # --- staff ------------------------------------------------------------
     pods = max(1, math.ceil(patients / POD_SIZE))
@@ -146,6 +167,23 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
     for i, row in enumerate(memberships):
         row["id"] = membership_id + i
     loader.insert(through, memberships)
+    # R16/R17: everyone works at the location; the managers are head office.
+    manager_ids = set(managers)
+    scope_id = loader.next_id(StaffScope)
+    scopes = [
+        {"id": scope_id + k, "user_id": u["id"], "manages_all_locations": u["id"] in manager_ids}
+        for k, u in enumerate(users)
+    ]
+    loader.insert(StaffScope, scopes)
+    works_at = StaffScope.locations.through
+    works_id = loader.next_id(works_at)
+    loader.insert(
+        works_at,
+        (
+            {"id": works_id + k, "staffscope_id": scope["id"], "location_id": location_id}
+            for k, scope in enumerate(scopes)
+        ),
+    )
     tokens = {str(u["id"]): secrets.token_hex(20) for u in users}
     loader.insert(
         Token, ({"key": key, "user_id": int(u), "created": now} for u, key in tokens.items())
@@ -208,12 +246,15 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
         else:
             intake = today - dt.timedelta(days=rng.randint(0, 60))
         created_at = dt.datetime.combine(intake, dt.time(9, 30, 0, rng.randint(0, 999999)), tz)
+        first_name, last_name = rng.choice(FIRST), rng.choice(LAST) + ("" if i % 7 else "-Lee")
+        email = f"patient{i}@bench.test" if rng.random() < 0.8 else ""
+        consent = bool(email) and rng.random() < CONSENT_SHARE
         patient_rows.append(
             {
                 "id": pid,
                 "mrn": f"B{i:07d}",
-                "first_name": rng.choice(FIRST),
-                "last_name": rng.choice(LAST) + ("" if i % 7 else "-Lee"),
+                "first_name": first_name,
+                "last_name": last_name,
                 "date_of_birth": dt.date(1940 + rng.randint(0, 60), rng.randint(1, 12), 15),
                 "neuropathy_cause": cause,
                 "cause_detail": detail,
@@ -221,6 +262,12 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
                 "symptoms": rng.sample(SYMPTOMS, rng.randint(1, 4)),
                 "underlying_conditions": rng.choice(CONDITIONS),
                 "status": "active" if active[i] else "discharged",
+                "email": email,
+                "phone": f"+1 555 01{i % 100:02d} {i % 10000:04d}" if rng.random() < 0.7 else "",
+                "contact_consent": consent,
+                "contact_consent_at": created_at if consent else None,
+                "home_location_id": location_id,
+                "version": 1,
                 "massage_therapist_id": mt_of_pod[pod],
                 "physical_therapist_id": pt_of_pod[pod],
                 "created_by_id": pt_of_pod[pod],
@@ -258,12 +305,17 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
                 cid += 1
             consultation_rows.append(_consultation(cid, pid, consulted, outcome, valid_until))
             cid += 1
-            # The patient stores its latest consultation (R4), as consultation_create does.
+            # The patient stores its latest consultation (R4), as consultation_create
+            # does (Patient.latest_consultation_columns): the newest consulted_on, then id.
             latest = consultation_rows[-1]
             patient_rows[-1].update(
-                consultation_outcome=outcome,
-                consultation_valid_until=valid_until,
-                consultation_restrictions=latest["restrictions"],
+                consultation_outcome=latest["outcome"],
+                consultation_valid_until=latest["valid_until"],
+                consultation_restrictions=(
+                    latest["restrictions"]
+                    if latest["outcome"] == "cleared_with_restrictions"
+                    else ""
+                ),
             )
             in_force = valid_until is None or valid_until >= today
             if outcome != "not_cleared" and in_force and active[i] and i != progress_index:
@@ -291,11 +343,14 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
                 "status_changed_by_id": therapist,
             }
         )
+        area, regions = rng.choice(MASSAGE_AREAS)
         mc_rows.append(
             {
                 "plan_id": plan_id,
+                "position": 0,
                 "technique": rng.choice(["swedish", "myofascial_release", "lymphatic_drainage"]),
-                "body_region": rng.choice(["lower legs", "feet", "lower back", "hands"]),
+                "body_region": area,
+                "regions": regions,
                 "duration_minutes": 30,
                 "pressure": rng.choice(["light", "moderate"]),
             }
@@ -323,6 +378,7 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
                 "id": sid,
                 "plan_id": plan_id,
                 "patient_id": pid,
+                "location_id": location_id,
                 "kind": kind,
                 "scheduled_start": start,
                 "duration_minutes": 60,

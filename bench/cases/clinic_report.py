@@ -103,32 +103,23 @@ FROM {SESSIONS} WHERE status = 'completed' GROUP BY {week}
 
 
 def _consultations_sql() -> str:
+    """R4 over the latest consultation stored on each active patient (as the app reads it)."""
     if postgres():
-        latest = """LEFT JOIN LATERAL (
-            SELECT c.outcome, c.valid_until FROM patients_consultation c
-            WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
-        ) l ON true"""
         days = "%(today)s::date - since"
         by_name = 'name COLLATE "C"'
     else:
-        latest = """LEFT JOIN (SELECT p2.id AS patient_id,
-            (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p2.id
-             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS outcome,
-            (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p2.id
-             ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS valid_until
-          FROM patients_patient p2 WHERE p2.status = 'active') l ON l.patient_id = p.id"""
         days = "CAST(julianday(%(today)s) - julianday(since) AS INTEGER)"
         by_name = "name"
     return f"""
 WITH a AS (
     SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.mrn, p.created_at,
-        CASE WHEN l.outcome IS NULL THEN 'missing'
-             WHEN l.outcome IN ('cleared', 'cleared_with_restrictions')
-                  AND l.valid_until < %(today)s THEN 'expired'
-             ELSE l.outcome END AS status,
-        CASE WHEN l.outcome IS NULL THEN {local_date("p.created_at")}
-             ELSE l.valid_until END AS since
-    FROM patients_patient p {latest}
+        CASE WHEN p.consultation_outcome = '' THEN 'missing'
+             WHEN p.consultation_outcome IN ('cleared', 'cleared_with_restrictions')
+                  AND p.consultation_valid_until < %(today)s THEN 'expired'
+             ELSE p.consultation_outcome END AS status,
+        CASE WHEN p.consultation_outcome = '' THEN {local_date("p.created_at")}
+             ELSE p.consultation_valid_until END AS since
+    FROM patients_patient p
     WHERE p.status = 'active'
 ), totals AS (
     SELECT count(*) AS active,
@@ -224,6 +215,7 @@ class ClinicReport(Case):
             "end": None,
             "therapist": None,
             "cause": None,
+            "location": None,
             "thresholds": {
                 "pain_responder_points": PAIN_RESPONDER_POINTS,
                 "pain_responder_pct": PAIN_RESPONDER_PCT,

@@ -13,23 +13,18 @@ from bench.harness import Case
 PAGE_SIZE = 50
 URL = "/api/v1/patients/"
 
-_LATEST = """
-    SELECT c.outcome, c.valid_until FROM patients_consultation c
-    WHERE c.patient_id = p.id ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1
-"""
+# R4 over the latest consultation stored on the patient's row (as the app reads it).
+_STATUS = """CASE
+        WHEN consultation_outcome = '' THEN 'missing'
+        WHEN consultation_outcome IN ('cleared', 'cleared_with_restrictions')
+             AND consultation_valid_until < %(today)s THEN 'expired'
+        ELSE consultation_outcome END"""
 
-# One query: the page (index order scan + LIMIT), each row's latest
-# consultation, the total count and the JSON document, all built in SQL.
+# One query: the page (index order scan + LIMIT), each row's consultation
+# status, the total count and the JSON document, all built in SQL.
 POSTGRES_SQL = f"""
 WITH page AS (
-    SELECT p.*, CASE
-        WHEN c.outcome IS NULL THEN 'missing'
-        WHEN c.outcome IN ('cleared', 'cleared_with_restrictions')
-             AND c.valid_until < %(today)s THEN 'expired'
-        ELSE c.outcome END AS consultation_status
-    FROM (SELECT * FROM patients_patient
-          ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}) p
-    LEFT JOIN LATERAL ({_LATEST}) c ON true
+    SELECT * FROM patients_patient ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}
 ), total AS (SELECT count(*) AS n FROM patients_patient)
 SELECT json_build_object(
     'count', total.n,
@@ -39,11 +34,16 @@ SELECT json_build_object(
         SELECT json_agg(json_build_object(
             'id', id, 'mrn', mrn, 'first_name', first_name, 'last_name', last_name,
             'date_of_birth', date_of_birth, 'neuropathy_cause', neuropathy_cause,
-            'cause_detail', cause_detail, 'severity', severity, 'symptoms', symptoms,
-            'underlying_conditions', underlying_conditions, 'status', status,
+            'cause_detail', cause_detail, 'severity', severity, 'sex', sex,
+            'symptoms', symptoms, 'underlying_conditions', underlying_conditions,
+            'status', status, 'email', email, 'phone', phone,
+            'contact_consent', contact_consent, 'contact_consent_at', contact_consent_at,
             'massage_therapist', massage_therapist_id,
             'physical_therapist', physical_therapist_id,
-            'consultation_status', consultation_status,
+            'referring_physician', referring_physician_id,
+            'home_location', home_location_id,
+            'consultation_status', {_STATUS},
+            'version', version,
             'created_at', created_at, 'updated_at', updated_at
         ) ORDER BY last_name, first_name, id) FROM page), '[]'::json)
 )::text FROM total
@@ -51,18 +51,7 @@ SELECT json_build_object(
 
 SQLITE_SQL = f"""
 WITH page AS (
-    SELECT p.*, CASE
-        WHEN c_outcome IS NULL THEN 'missing'
-        WHEN c_outcome IN ('cleared', 'cleared_with_restrictions')
-             AND c_valid_until < %(today)s THEN 'expired'
-        ELSE c_outcome END AS consultation_status
-    FROM (SELECT p.*,
-              (SELECT c.outcome FROM patients_consultation c WHERE c.patient_id = p.id
-               ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS c_outcome,
-              (SELECT c.valid_until FROM patients_consultation c WHERE c.patient_id = p.id
-               ORDER BY c.consulted_on DESC, c.id DESC LIMIT 1) AS c_valid_until
-          FROM (SELECT * FROM patients_patient
-                ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}) p) p
+    SELECT * FROM patients_patient ORDER BY last_name, first_name, id LIMIT {PAGE_SIZE}
 ), total AS (SELECT count(*) AS n FROM patients_patient)
 SELECT json_object(
     'count', total.n,
@@ -72,11 +61,17 @@ SELECT json_object(
         SELECT json_object(
             'id', id, 'mrn', mrn, 'first_name', first_name, 'last_name', last_name,
             'date_of_birth', date_of_birth, 'neuropathy_cause', neuropathy_cause,
-            'cause_detail', cause_detail, 'severity', severity, 'symptoms', json(symptoms),
-            'underlying_conditions', underlying_conditions, 'status', status,
+            'cause_detail', cause_detail, 'severity', severity, 'sex', sex,
+            'symptoms', json(symptoms), 'underlying_conditions', underlying_conditions,
+            'status', status, 'email', email, 'phone', phone,
+            'contact_consent', json(CASE WHEN contact_consent THEN 'true' ELSE 'false' END),
+            'contact_consent_at', contact_consent_at,
             'massage_therapist', massage_therapist_id,
             'physical_therapist', physical_therapist_id,
-            'consultation_status', consultation_status,
+            'referring_physician', referring_physician_id,
+            'home_location', home_location_id,
+            'consultation_status', {_STATUS},
+            'version', version,
             'created_at', created_at, 'updated_at', updated_at
         ) AS row FROM page ORDER BY last_name, first_name, id))
 ) FROM total

@@ -20,7 +20,8 @@ def _days_between(later: str, earlier: str) -> str:
 
 def lower_bound_sql() -> str:
     """One INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING, over the
-    latest consultation stored on each patient (as the app reads it)."""
+    latest consultation stored on each patient (as the app reads it); the occurrence
+    key `consultation:<day>` and the messages are the app's."""
     window_start = (
         "p.consultation_valid_until - %(expiring_days)s"
         if postgres()
@@ -28,9 +29,11 @@ def lower_bound_sql() -> str:
     )
     days_missing = _days_between("%(today)s", local_date("p.created_at"))
     days_expired = _days_between("%(today)s", "p.consultation_valid_until")
+    days_left = _days_between("p.consultation_valid_until", "%(today)s")
+    n_days = "CASE WHEN r.days = 1 THEN '1 day' ELSE r.days || ' days' END"
     return f"""
 INSERT INTO patients_reminder
-    (recipient_id, patient_id, kind, day, message, escalated, created_at)
+    (recipient_id, patient_id, kind, day, occurrence, message, escalated, created_at)
 WITH managers AS (
     SELECT DISTINCT u.id FROM auth_user u
     JOIN auth_user_groups ug ON ug.user_id = u.id
@@ -43,7 +46,11 @@ WITH managers AS (
         CASE WHEN p.consultation_outcome = '' THEN 'consultation_missing'
              WHEN p.consultation_valid_until < %(today)s THEN 'consultation_expired'
              ELSE 'consultation_expiring' END AS kind,
-        CASE WHEN p.consultation_outcome = '' THEN {days_missing} ELSE {days_expired} END AS days,
+        CASE WHEN p.consultation_outcome = '' THEN {days_missing}
+             WHEN p.consultation_valid_until < %(today)s THEN {days_expired}
+             ELSE {days_left} END AS days,
+        {local_date("p.created_at")} AS intake,
+        p.consultation_valid_until AS valid_until,
         {window_start} AS window_start
     FROM patients_patient p
     LEFT JOIN auth_user mt ON mt.id = p.massage_therapist_id
@@ -54,28 +61,35 @@ WITH managers AS (
 ), recipients AS (
     SELECT c.*, c.mt AS recipient, {false()} AS escalated FROM cand c WHERE c.mt IS NOT NULL
     UNION ALL
-    SELECT c.*, c.pt AS recipient, {false()} AS escalated FROM cand c WHERE c.pt IS NOT NULL
+    SELECT c.*, c.pt AS recipient, {false()} AS escalated
+    FROM cand c WHERE c.pt IS NOT NULL AND c.pt <> COALESCE(c.mt, -1)
     UNION ALL
     SELECT c.*, m.id AS recipient, {true()} AS escalated FROM cand c JOIN managers m
         ON m.id <> COALESCE(c.mt, -1) AND m.id <> COALESCE(c.pt, -1)
     WHERE c.kind <> 'consultation_expiring' AND c.days >= %(escalation_days)s
 )
-SELECT r.recipient, r.id, r.kind, %(today)s,
-    CASE WHEN r.escalated THEN 'Escalated: ' ELSE '' END || r.who || CASE r.kind
-        WHEN 'consultation_missing' THEN ': no medical consultation recorded, '
-            || r.days || ' days since intake. Please record the physician''s clearance.'
-        WHEN 'consultation_expired' THEN ': medical clearance expired '
-            || r.days || ' days ago. Please record a new consultation.'
-        ELSE ': medical clearance expires soon. Please arrange a new consultation.' END,
+SELECT r.recipient, r.id, r.kind, %(today)s, %(occurrence)s,
+    CASE WHEN NOT r.escalated THEN ''
+         WHEN r.days = 0 THEN 'Escalated: '
+         ELSE 'Escalated after ' || {n_days} || ': ' END
+    || r.who || ': ' || CASE r.kind
+        WHEN 'consultation_missing' THEN 'no medical consultation recorded ('
+            || CASE WHEN r.days = 0 THEN 'intake was today'
+                    ELSE {n_days} || ' since intake' END
+            || ', ' || r.intake || '). Please record the physician''s clearance.'
+        WHEN 'consultation_expired' THEN 'medical clearance expired ' || {n_days}
+            || ' ago (valid until ' || r.valid_until || '). Please record a new consultation.'
+        ELSE 'medical clearance expires in ' || {n_days} || ' (valid until '
+            || r.valid_until || '). Please arrange a new consultation.' END,
     r.escalated, %(now)s
 FROM recipients r
-WHERE NOT EXISTS (
+WHERE r.kind <> 'consultation_expiring' OR NOT EXISTS (
+    -- once per clearance: not again inside this clearance's warning window
     SELECT 1 FROM patients_reminder x
     WHERE x.patient_id = r.id AND x.recipient_id = r.recipient AND x.kind = r.kind
-      AND x.day <= %(today)s
-      AND x.day >= CASE WHEN r.kind = 'consultation_expiring' THEN r.window_start
-                        ELSE %(today)s END
+      AND x.day <= %(today)s AND x.day >= r.window_start
 )
+-- one consultation reminder per patient, recipient and day (the occurrence)
 ON CONFLICT DO NOTHING
 """
 
@@ -115,17 +129,18 @@ class ReminderScan(Case):
             "expiring_days": int(settings.REMINDER_EXPIRING_DAYS),
             "escalation_days": int(settings.REMINDER_ESCALATION_DAYS),
             "now": timezone.now(),
+            "occurrence": f"consultation:{today.isoformat()}",
         }
         return execute(lower_bound_sql(), params)
 
     def answer(self, data, returned):
         rows = fetch_all(
-            "SELECT patient_id, recipient_id, kind, day, escalated FROM patients_reminder "
-            "ORDER BY patient_id, recipient_id, kind"
+            "SELECT patient_id, recipient_id, kind, day, occurrence, escalated, message "
+            "FROM patients_reminder ORDER BY patient_id, recipient_id, kind"
         )
         return {
             "created": returned,
-            "reminders": [(p, r, k, str(d), bool(e)) for p, r, k, d, e in rows],
+            "reminders": [(p, r, k, str(d), o, bool(e), m) for p, r, k, d, o, e, m in rows],
         }
 
     def check_app(self, data, answer):

@@ -15,6 +15,10 @@ from bench import database, datagen
 from bench.cases import ALL_CASES
 from bench.harness import AnswerMismatch, Case, measure
 from bench.report import print_table, write_results
+from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
+from locations.selectors import managed_location_ids
+from patients.models import Patient
+from plans.models import MassageComponent
 from sessions.models import TherapySession
 
 
@@ -38,6 +42,29 @@ def test_generated_data_has_the_promised_shape(dataset):
     assert TherapySession.objects.filter(status="completed", pain_before__isnull=False).exists()
     # Saved for --reuse.
     assert datagen.load() == dataset
+
+
+def test_generated_data_follows_the_second_release_schema(dataset):
+    location = Location.objects.get(name=MAIN_LOCATION_NAME)
+    assert set(Patient.objects.values_list("home_location", flat=True)) == {location.pk}
+    assert set(TherapySession.objects.values_list("location", flat=True)) == {location.pk}
+    # R16/R17: every staff member works there; the managers are head office.
+    assert StaffScope.objects.count() == dataset.staff
+    assert not StaffScope.objects.exclude(locations=location).exists()
+    for manager in dataset.managers:
+        user = StaffScope.objects.get(user_id=manager).user
+        assert managed_location_ids(user) is None
+    # R4: each patient stores its latest consultation, as consultation_create does.
+    for patient in Patient.objects.prefetch_related("consultations"):
+        latest = patient.consultations.order_by("-consulted_on", "-id").first()
+        stored = {
+            name: getattr(patient, name) for name in patient.latest_consultation_columns(None)
+        }
+        assert stored == patient.latest_consultation_columns(latest), patient.pk
+    assert Patient.objects.filter(contact_consent=True, contact_consent_at__isnull=False).exists()
+    # R21: every massage component names body-chart regions.
+    for component in MassageComponent.objects.all():
+        component.full_clean()
 
 
 def test_every_available_case_gives_the_same_answer_as_its_lower_bound(dataset, tmp_path):
