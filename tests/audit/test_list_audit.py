@@ -46,7 +46,9 @@ def _three_patients_sessions(therapist):
 
 
 @pytest.mark.parametrize("query", ["", "?status=scheduled", "?therapist={t}", "?date={d}"])
-def test_session_list_is_audited_once_per_patient_in_one_insert(api_client_for, manager, query):
+def test_session_list_is_audited_once_per_patient_in_one_insert(
+    clinic_noon, api_client_for, manager, query
+):
     # given six sessions over three patients
     therapist = factories.MassageTherapistFactory()
     sessions = _three_patients_sessions(therapist)
