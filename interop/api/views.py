@@ -29,6 +29,11 @@ class PatientFhirView(APIView):
             404: OpenApiResponse(description="No such patient, or not one of yours (R3)."),
         }
     )
+    def perform_content_negotiation(self, request, force=False):
+        # An unknown `?format=` must not answer 404 before authentication
+        # (anonymous callers get 401 like everywhere else): fall back to FHIR JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request, pk: int):
         bundle = patient_bundle(user=request.user, patient_id=pk)
         return HttpResponse(bundle.model_dump_json(), content_type=FHIR_JSON)

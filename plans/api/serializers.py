@@ -207,7 +207,9 @@ class PlanActionSerializer(serializers.Serializer):
 
 class RuleErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    # Present when a plan rule refused; absent for malformed input (e.g. bad JSON).
     rule = serializers.ChoiceField(
+        required=False,
         choices=[
             "synergy",
             "consultation",

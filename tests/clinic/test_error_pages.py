@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
+from clinic.errors import WrongRole
 from clinic.views import too_many_requests
 from sessions.services import session_schedule
 from tests import factories
@@ -43,7 +43,7 @@ def test_wrong_discipline_is_a_403_page_with_the_reason_and_navigation(
 
 def test_wrong_role_for_scheduling_explains_who_schedules(massage_therapist, patient):
     plan = factories.ActivePlanFactory(patient=patient)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(WrongRole) as refused:
         session_schedule(
             user=massage_therapist,
             plan=plan,

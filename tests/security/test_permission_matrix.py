@@ -271,7 +271,7 @@ def _assert_answer(response, want: str, what: str, anonymous: bool = False) -> N
 # A manager of another location only ("site manager") is a manager for routes
 # without a record, and a stranger for the world's patients (all at the main
 # clinic): every record of theirs is a 404, whatever the head office may do with it.
-RECORDS = {"patient", "plan", "session", "consultation"}
+RECORDS = {"patient", "plan", "session", "consultation", "link", "intake"}
 SCOPED_PAGES = ("reports:dashboard", "audit:log", "api:reports-clinic", "api:reports-sessions-csv")
 
 
