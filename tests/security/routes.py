@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from assessments.models import Assessment
+from clearance.models import ClearanceRequest, Physician
 from outreach.models import IntakeSubmission, PatientLink
 from patients.models import Reminder
 from plans.models import Exercise, PlanTemplate
@@ -76,13 +79,28 @@ def build_world() -> World:
     mt = factories.MassageTherapistFactory(username="m-massage")
     pt = factories.PhysicalTherapistFactory(username="m-physio")
     bystander = factories.PhysicalTherapistFactory(username="m-bystander")
+    physician = Physician.objects.create(name="Dr. Matrix", email="matrix@example.org")
     scopes = {}
     for scope, team in (
         ("own", {"massage_therapist": mt, "physical_therapist": pt}),
         ("other", {}),
     ):
         patient = factories.PatientFactory(**team)
-        factories.ConsultationFactory(patient=patient)
+        consultation = factories.ConsultationFactory(patient=patient)
+        # The signed reply on file, so the document routes have something to serve.
+        consultation.document.save("reply.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+        assessment = Assessment.objects.create(
+            patient=patient,
+            instrument="nprs",
+            performed_on=timezone.localdate(),
+            performed_by=pt,
+            context="intake",
+            items={"pain": 5},
+            score=5,
+        )
+        clearance_request = ClearanceRequest.objects.create(
+            patient=patient, physician=physician, requested_by=pt, method="print"
+        )
         plan = factories.ActivePlanFactory(patient=patient)
         session = factories.TherapySessionFactory(
             plan=plan, scheduled_start=timezone.now() - dt.timedelta(hours=2)
@@ -109,9 +127,16 @@ def build_world() -> World:
             "plan": plan,
             "session": session,
             "reminder": reminder,
-            "consultation": patient.consultations.first(),
+            "consultation": consultation,
+            "assessment": assessment,
+            "clearance_request": clearance_request,
         }
     exercise = Exercise.objects.first() or factories.ExerciseFactory()
     template = PlanTemplate.objects.first()
-    extra = {"exercise": exercise, "template": template, "staff": bystander}
+    extra = {
+        "exercise": exercise,
+        "template": template,
+        "staff": bystander,
+        "physician": physician,
+    }
     return World(manager, mt, pt, scopes["own"], scopes["other"], extra)

@@ -42,7 +42,7 @@ COMPLETE = {"pain_before": 6, "pain_after": 4, "mobility_score": 5.5}
 @dataclass(frozen=True)
 class E:
     method: str
-    obj: str | None  # what `pk` names: patient, plan, session, reminder, exercise, ...
+    obj: str | None  # what `pk` (or `patient_pk`) names: patient, plan, session, ...
     own: str  # expectations for scope own (or none, for routes without an object)
     other: str | None = None
     body: dict | Callable[[World], dict] = field(default_factory=dict)
@@ -190,6 +190,43 @@ MATRIX: dict[str, E] = {
     "interop:calendar": E("GET", None, "403 200 200 login"),
     "interop:calendar-regenerate": E("POST", None, "403 302 302 login"),
     "api:me-calendar-regenerate": E("POST", None, "403 200 200 401"),
+    # --- assessments and body charts (R18, R20): managers read, the care team records
+    "assessments:patient": team("GET", "patient", TEAM_PAGE),
+    # A valid NPRS: the therapists are sent back to the list; managers write no
+    # clinical records (403, whichever team); another team is a 404 for therapists.
+    "assessments:record": E(
+        "POST",
+        "patient",
+        "403 302 302 login",
+        "403 404 404 login",
+        body={"pain": "5", "context": "intake"},
+        kwargs={"instrument": "nprs"},
+    ),
+    # No rows posted records "no symptom charted now", a valid chart.
+    "assessments:body-chart": E("POST", "patient", "403 302 302 login", "403 404 404 login"),
+    "api:patient-assessments": E(
+        "POST",
+        "patient",
+        "403 201 201 401",
+        "403 404 404 401",
+        body={"instrument": "nprs", "items": {"pain": 5}, "context": "intake"},
+    ),
+    "api:assessment-detail": team("GET", "assessment", TEAM_API),
+    "api:patient-body-chart": E(
+        "POST", "patient", "403 201 201 401", "403 404 404 401", body={"entries": []}
+    ),
+    "reports:assessments-csv": E("GET", None, MANAGER_PAGE),
+    # --- medical clearance (R24): the directory is every staff member's; requests,
+    # letters and documents follow the patient (R3)
+    "clearance:physician-list": E("GET", None, READ_PAGE),
+    "api:physician-list": E("GET", None, READ_API),
+    "clearance:patient-request-create": team("GET", "patient", TEAM_PAGE),
+    "clearance:patient-consultation-document": team("GET", "consultation", TEAM_PAGE),
+    "clearance:request-letter": team("GET", "clearance_request", TEAM_PAGE),
+    "clearance:request-letter-html": team("GET", "clearance_request", TEAM_PAGE),
+    "api:patient-clearance-requests": team("GET", "patient", TEAM_API),
+    "api:clearance-request-letter": team("GET", "clearance_request", TEAM_API),
+    "api:consultation-document": team("GET", "consultation", TEAM_API),
 }
 
 
@@ -212,9 +249,26 @@ def test_every_route_has_a_matrix_entry():
 
 
 def _object(world, entry: E, scope: str):
-    if entry.obj in ("exercise", "template", "staff"):
+    if entry.obj in ("exercise", "template", "staff", "physician"):
         return world.extra[entry.obj]
     return (world.own if scope == "own" else world.other)[entry.obj]
+
+
+def _url(name: str, world, entry: E, scope: str) -> str:
+    """The route's URL aimed at the scope's object: `pk`, or `patient_pk` for
+    routes under a patient (both when the object is a record of that patient)."""
+    kwargs = dict(entry.kwargs)
+    if entry.obj is not None:
+        obj = _object(world, entry, scope)
+        params = next(r.kwargs for r in all_routes() if r.name == name)
+        if "patient_pk" in params and "pk" in params:
+            kwargs["patient_pk"] = obj.patient_id
+            kwargs["pk"] = obj.pk
+        elif "patient_pk" in params:
+            kwargs["patient_pk"] = obj.pk
+        else:
+            kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
 
 
 def _client(name: str, user):
@@ -235,10 +289,7 @@ def test_access(name, scope, role, want):
     # given a small clinic
     world = build_world()
     entry = MATRIX[name]
-    kwargs = dict(entry.kwargs)
-    if entry.obj is not None:
-        kwargs["pk"] = _object(world, entry, scope).pk
-    url = reverse(name, kwargs=kwargs)
+    url = _url(name, world, entry, scope)
     client = _client(name, world.user(role))
     # when
     body = entry.body(world) if callable(entry.body) else entry.body
@@ -271,7 +322,16 @@ def _assert_answer(response, want: str, what: str, anonymous: bool = False) -> N
 # A manager of another location only ("site manager") is a manager for routes
 # without a record, and a stranger for the world's patients (all at the main
 # clinic): every record of theirs is a 404, whatever the head office may do with it.
-RECORDS = {"patient", "plan", "session", "consultation", "link", "intake"}
+RECORDS = {
+    "patient",
+    "plan",
+    "session",
+    "consultation",
+    "link",
+    "intake",
+    "assessment",
+    "clearance_request",
+}
 SCOPED_PAGES = ("reports:dashboard", "audit:log", "api:reports-clinic", "api:reports-sessions-csv")
 
 
@@ -303,10 +363,7 @@ def test_access_of_a_manager_of_another_location(name, want):
     world = build_world()
     manager, _ = _site_manager(world)
     entry = MATRIX[name]
-    kwargs = dict(entry.kwargs)
-    if entry.obj is not None:
-        kwargs["pk"] = _object(world, entry, "own").pk
-    url = reverse(name, kwargs=kwargs)
+    url = _url(name, world, entry, "own")
     client = _client(name, manager)
     # when
     body = entry.body(world) if callable(entry.body) else entry.body
