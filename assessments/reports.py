@@ -21,9 +21,17 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def assessment_figures(*, cause: str | None = None) -> dict:
-    """Figures for the dashboard; `cause` narrows to one neuropathy cause."""
-    qs = Assessment.objects.current()
+def _in_scope(qs, locations: frozenset[int] | None):
+    """R17: only patients whose home location the manager covers (None: all)."""
+    return qs if locations is None else qs.filter(patient__home_location_id__in=locations)
+
+
+def assessment_figures(
+    *, cause: str | None = None, locations: frozenset[int] | None = None
+) -> dict:
+    """Figures for the dashboard; `cause` narrows to one neuropathy cause, `locations`
+    to the manager's scope (R17)."""
+    qs = _in_scope(Assessment.objects.current(), locations)
     if cause:
         qs = qs.filter(patient__neuropathy_cause=cause)
     rows = qs.order_by("patient_id", "instrument", "performed_on", "id").values_list(
@@ -105,11 +113,13 @@ CSV_HEADER = [
 ]
 
 
-def assessment_csv_rows() -> Iterator[list]:
-    """Header, then one row per assessment (corrected ones marked), oldest first."""
+def assessment_csv_rows(*, locations: frozenset[int] | None = None) -> Iterator[list]:
+    """Header, then one row per assessment (corrected ones marked), oldest first,
+    of the patients in the manager's scope (R17)."""
     yield CSV_HEADER
     qs = (
-        Assessment.objects.order_by("performed_on", "id")
+        _in_scope(Assessment.objects.all(), locations)
+        .order_by("performed_on", "id")
         .values_list(
             "pk",
             "patient__mrn",

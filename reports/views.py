@@ -61,7 +61,9 @@ def dashboard(request):
                 cause=filters.get("cause"), locations=locations
             ),
             "cause_label": NeuropathyCause(filters["cause"]).label if "cause" in filters else "",
-            "assessment_figures": assessment_figures(cause=filters.get("cause")),
+            "assessment_figures": assessment_figures(
+                cause=filters.get("cause"), locations=locations
+            ),
         },
     )
 
@@ -70,8 +72,11 @@ def dashboard(request):
 def assessments_csv(request):
     """Every assessment, one row each (corrected ones marked), for managers' spreadsheets."""
     require_role(request.user, Role.CLINIC_MANAGER)
+    # R17: a location outside the caller's scope is refused (403) before any row.
+    locations = report_scope(request.user, request.GET.get("location") or None)
+    rows = assessment_csv_rows(locations=locations)
     response = StreamingHttpResponse(
-        csv_lines([safe_cell(cell) for cell in row] for row in assessment_csv_rows()),
+        csv_lines([safe_cell(cell) for cell in row] for row in rows),
         content_type="text/csv; charset=utf-8",
     )
     stamp = clock.today().isoformat()

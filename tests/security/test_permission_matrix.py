@@ -332,7 +332,13 @@ RECORDS = {
     "assessment",
     "clearance_request",
 }
-SCOPED_PAGES = ("reports:dashboard", "audit:log", "api:reports-clinic", "api:reports-sessions-csv")
+SCOPED_PAGES = (
+    "reports:dashboard",
+    "reports:assessments-csv",
+    "audit:log",
+    "api:reports-clinic",
+    "api:reports-sessions-csv",
+)
 
 
 def _site_manager_cases():
@@ -388,3 +394,24 @@ def test_a_location_outside_the_managers_scope_is_403(name):
     assert client.get(reverse(name), {"location": main.pk}).status_code == 403
     assert client.get(reverse(name), {"location": 999999}).status_code == 403
     assert client.get(reverse(name), {"location": elsewhere.pk}).status_code == 200
+
+
+def test_assessments_csv_and_figures_show_no_row_of_another_location():
+    # given the world's patients (all at the main clinic) with assessments
+    from assessments.models import Assessment
+    from assessments.reports import assessment_csv_rows, assessment_figures
+    from locations.selectors import report_scope
+
+    world = build_world()
+    manager, _ = _site_manager(world)
+    assert Assessment.objects.exists()
+    # when a manager of another location exports and reads the figures
+    response = _client("reports:assessments-csv", manager).get(reverse("reports:assessments-csv"))
+    body = b"".join(response.streaming_content).decode()
+    scope = report_scope(manager)
+    # then only the header, and no figure
+    assert response.status_code == 200
+    assert len(body.strip().splitlines()) == 1
+    assert list(assessment_csv_rows(locations=scope))[1:] == []
+    assert assessment_figures(locations=scope)["mean_change"] == []
+    assert assessment_figures(locations=scope)["dn4_patients"] == 0
