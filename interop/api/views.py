@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,10 +19,22 @@ class FhirJSONRenderer(JSONRenderer):
     format = "fhir"
 
 
+class FhirNegotiation(DefaultContentNegotiation):
+    """An unknown `?format=` falls back to FHIR JSON instead of a 404 that would
+    answer before authentication (anonymous callers get 401 like everywhere else)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            return renderers[0], renderers[0].media_type
+
+
 class PatientFhirView(APIView):
     """R30: the patient's record as a FHIR R4 Bundle (type `collection`)."""
 
     renderer_classes = [FhirJSONRenderer, JSONRenderer]
+    content_negotiation_class = FhirNegotiation
 
     @extend_schema(
         responses={
@@ -29,11 +42,6 @@ class PatientFhirView(APIView):
             404: OpenApiResponse(description="No such patient, or not one of yours (R3)."),
         }
     )
-    def perform_content_negotiation(self, request, force=False):
-        # An unknown `?format=` must not answer 404 before authentication
-        # (anonymous callers get 401 like everywhere else): fall back to FHIR JSON.
-        return super().perform_content_negotiation(request, force=True)
-
     def get(self, request, pk: int):
         bundle = patient_bundle(user=request.user, patient_id=pk)
         return HttpResponse(bundle.model_dump_json(), content_type=FHIR_JSON)

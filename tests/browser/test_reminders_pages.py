@@ -54,15 +54,15 @@ def test_therapist_sees_badge_opens_inbox_and_marks_reminders_read(
     expect(badge).to_have_count(0)
 
 
-def test_mark_all_read(live_server, login, physical_therapist, page):
+def test_mark_all_read(live_server, login, physical_therapist):
     factories.PatientFactory.create_batch(3, physical_therapist=physical_therapist)
     reminders.consultation_reminders_create()
 
-    login(physical_therapist)
+    page = login(physical_therapist)
     page.goto(f"{live_server.url}/patients/reminders/")
     page.get_by_role("button", name="Mark all read").click()
 
     expect(page.get_by_text("3 reminders marked read.")).to_be_visible()
     expect(page.get_by_text("No unread reminders.")).to_be_visible()
-    page.get_by_role("link", name="All", exact=True).click()
+    page.get_by_role("link", name="All (history)", exact=True).click()
     expect(page.locator("#reminder-list [data-reminder-id]")).to_have_count(3)
