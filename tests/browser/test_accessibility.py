@@ -41,6 +41,21 @@ OVERFLOW = """() => {
     }
     if (out.length >= 5) break;
   }
+  if (!out.length) {
+    // Nothing visibly sticks out (an absolutely positioned element escaping a scroll
+    // box, say): name the deepest element whose removal ends the sideways scroll.
+    for (const el of document.querySelectorAll('body *')) {
+      const old = el.style.display;
+      el.style.display = 'none';
+      const fits = document.documentElement.scrollWidth <= width;
+      el.style.display = old;
+      if (fits) {
+        const cls = typeof el.className === 'string' ? el.className.trim() : '';
+        out[0] = 'culprit ' + el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+          + (cls ? '.' + cls.split(/\\s+/).join('.') : '');
+      }
+    }
+  }
   return [document.documentElement.scrollWidth + 'px wide', ...out];
 }"""
 
