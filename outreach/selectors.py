@@ -68,22 +68,25 @@ def appointment_figures(
 
 def home_adherence_by_cause(*, cause=None, locations=None) -> list[dict]:
     """R27 by cause: mean home-programme adherence of the patients who have one."""
-    from outreach.home import patient_adherence
+    from outreach.home import adherence_of_patients
     from outreach.models import LinkPurpose
     from patients.models import NeuropathyCause, Patient
 
     patients = Patient.objects.filter(
-        links__purpose=LinkPurpose.HOME_PROGRAMME, status="active"
-    ).distinct()
+        pk__in=PatientLink.objects.filter(purpose=LinkPurpose.HOME_PROGRAMME).values("patient_id"),
+        status="active",
+    ).select_related("home_location")
     if cause:
         patients = patients.filter(neuropathy_cause=cause)
     if locations is not None:  # R17: the manager's locations only
         patients = patients.filter(home_location__in=locations)
+    patients = list(patients)
+    figures = adherence_of_patients(patients)  # a fixed number of queries, not per patient
     values: dict[str, list[float]] = {}
     for patient in patients:
-        figures = patient_adherence(patient)
-        if figures and figures["overall_pct"] is not None:
-            values.setdefault(patient.neuropathy_cause, []).append(figures["overall_pct"])
+        pct = figures.get(patient.pk, {}).get("overall_pct")
+        if pct is not None:
+            values.setdefault(patient.neuropathy_cause, []).append(pct)
     return [
         {
             "cause": c.value,
