@@ -14,6 +14,7 @@ from audit.wording import describe
 from clinic import clock
 from clinic.roles import Role, require_role
 from locations.selectors import report_scope
+from locations.switcher import location_param, query_with_location
 
 # Quick ranges: (label, days back from today; 0 = today only).
 PRESETS = [("Today", 0), ("Last 7 days", 6), ("Last 30 days", 29)]
@@ -37,11 +38,11 @@ def audit_log(request):
     require_role(request.user, Role.CLINIC_MANAGER)
     # R17: a manager of some locations sees the events of their patients only
     # (not the chain's logins or staff actions); ?location= narrows to one (403 outside).
-    locations = report_scope(request.user, request.GET.get("location") or None)
+    locations = report_scope(request.user, location_param(request))
     events = selectors.audit_event_list()
     if locations is not None:
         events = events.filter(patient__home_location__in=locations)
-    filterset = AuditEventFilter(request.GET or None, queryset=events)
+    filterset = AuditEventFilter(query_with_location(request), queryset=events)
     valid = filterset.is_bound and filterset.is_valid()
     qs = filterset.qs if valid else filterset.queryset
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

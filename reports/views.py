@@ -15,6 +15,7 @@ from clearance.selectors import clearance_figures
 from clinic import clinical, clock
 from clinic.roles import Role, require_role, role_of
 from locations.selectors import report_scope
+from locations.switcher import location_param, query_with_location
 from outreach.selectors import appointment_figures, home_adherence_by_cause
 from patients import selectors as patient_selectors
 from patients.models import NeuropathyCause
@@ -38,8 +39,9 @@ def dashboard(request):
     """Clinic dashboard (managers only): KPIs, outcome charts, overdue consultations."""
     require_role(request.user, Role.CLINIC_MANAGER)
     # R17: a location outside the caller's scope is refused (403) before any figure.
-    locations = report_scope(request.user, request.GET.get("location") or None)
-    form = ReportFilterForm(request.GET or None, user=request.user)
+    # The switcher's remembered location is the default; an explicit ?location= wins.
+    locations = report_scope(request.user, location_param(request))
+    form = ReportFilterForm(query_with_location(request), user=request.user)
     filters = form.filters()
     report = selectors.clinic_report(**filters, locations=locations)
     query = _query(filters)
@@ -73,7 +75,7 @@ def assessments_csv(request):
     """Every assessment, one row each (corrected ones marked), for managers' spreadsheets."""
     require_role(request.user, Role.CLINIC_MANAGER)
     # R17: a location outside the caller's scope is refused (403) before any row.
-    locations = report_scope(request.user, request.GET.get("location") or None)
+    locations = report_scope(request.user, location_param(request))
     rows = assessment_csv_rows(locations=locations)
     response = StreamingHttpResponse(
         csv_lines([safe_cell(cell) for cell in row] for row in rows),

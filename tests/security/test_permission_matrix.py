@@ -86,6 +86,8 @@ MATRIX: dict[str, E] = {
     "api:staff-list": E("GET", None, READ_API),
     "api:staff-deactivate": E("POST", "staff", "200 403 403 401"),
     "api:location-list": E("GET", None, READ_API),
+    # R17: the managers' location switcher ("" = all my locations)
+    "locations:switch": E("POST", None, "ok 403 403 login", body={"location": ""}),
     # --- patients (R1-R4) ---------------------------------------------------
     "patients:list": E("GET", None, READ_PAGE),
     "patients:create": E("GET", None, READ_PAGE),

@@ -1,0 +1,77 @@
+"""The managers' location switcher in a real browser (R17): it works and the navbar fits."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OVERFLOW = "el => el.scrollWidth - el.clientWidth"
+
+
+@pytest.fixture
+def head_office():
+    factories.main_location()
+    for name in ("Northfield-upon-Thames Riverside", "Southgate"):
+        factories.LocationFactory(name=name)
+    return factories.ManagerFactory(
+        username="navhead", first_name="Maximiliana", last_name="Montgomery-Smythe"
+    )
+
+
+@pytest.mark.parametrize("width", [1200, 1300, 1400, 1920])
+def test_the_navbar_with_the_switcher_fits_at_desktop_widths(
+    live_server, login, head_office, width
+):
+    page = login(head_office)
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(f"{live_server.url}/reports/")
+    switcher = page.locator("#nav-location")
+    expect(switcher).to_be_visible()
+    assert page.locator("nav .container-xl").evaluate(OVERFLOW) <= 0
+    box = page.locator("nav .dropdown-toggle[data-bs-toggle=dropdown]").last.bounding_box()
+    assert box["x"] + box["width"] <= width
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_switcher_fits_in_the_collapsed_menu(live_server, login, head_office, width):
+    page = login(head_office)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_role("button", name="Menu").click()
+    page.locator("#nav-location").click()
+    expect(page.get_by_role("button", name="Southgate")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_manager_switches_location_and_the_dashboard_follows(live_server, login, head_office):
+    south = factories.LocationFactory(name="Southgate")
+    factories.PatientFactory(home_location=south, last_name="Southerner")
+    page = login(head_office)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/reports/")
+    page.locator("#nav-location").click()
+    page.get_by_role("button", name="Southgate").click()
+    expect(page.locator("[data-current-location]")).to_have_text("Southgate")
+    expect(page.get_by_label("Location", exact=True)).to_have_value(str(south.pk))
+    page.goto(f"{live_server.url}/audit/")
+    expect(page.locator("[data-current-location]")).to_have_text("Southgate")
+    page.locator("#nav-location").click()
+    page.get_by_role("button", name="All my locations").click()
+    expect(page.locator("[data-current-location]")).to_have_text("All")
+
+
+def test_the_switcher_passes_axe_open_and_closed(live_server, login, head_office):
+    from tests.browser.test_accessibility import axe_problems, overflow_problems
+
+    page = login(head_office)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/reports/")
+    problems = axe_problems(page) + overflow_problems(page, "switcher")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#nav-location").click()
+    problems += axe_problems(page)
+    assert not problems, problems
