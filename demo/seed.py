@@ -241,7 +241,7 @@ def seed_patients(staff: dict[str, User]) -> list[Patient]:
             if outcome:
                 consulted = today - dt.timedelta(days=400 if outcome == "expired" else 50)
                 patient_services.consultation_create(
-                    user=staff["manager"],
+                    user=pt,  # therapists record consultations (docs/rules.md)
                     patient=patient,
                     consulted_on=consulted,
                     clinician_name="Dr. Susan Reed",

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.errors import RuleRefused, StaleVersion, WrongRole
-from clinic.roles import Role, require_role, role_of
+from clinic.errors import NotVisible, RuleRefused, StaleVersion, WrongRole
+from clinic.roles import THERAPIST_ROLES, Role, require_role, role_of
 from locations.services import home_location_for_new_patient
 from patients.models import Consultation, Patient, PatientStatus, generate_mrn
+from patients.selectors import is_visible_to
 
 User = get_user_model()
 
@@ -192,13 +193,29 @@ def patient_discharge(*, user, patient: Patient) -> Patient:
     return patient_update(user=user, patient=patient, status=PatientStatus.DISCHARGED)
 
 
+def require_consultation_recorder(user, patient: Patient) -> None:
+    """Who records a consultation: a therapist of the patient's care team.
+
+    docs/rules.md "Consultations are recorded by therapists": managers write
+    no clinical notes (a clearance letter is filed by a therapist), so they
+    get "wrong role" (403); a therapist off the care team gets "not found" (R3).
+    """
+    if role_of(user) not in THERAPIST_ROLES:
+        raise WrongRole(
+            "Only the patient's therapists record consultations; clinic managers read them."
+        )
+    if not is_visible_to(user, patient):
+        raise NotVisible("No such patient.")
+
+
 @transaction.atomic
 def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
     """Record a medical consultation (R4); it becomes the latest if it is the newest.
 
     The patient's row is locked first, so two consultations recorded at once
     store the same latest one on the patient. An optional `document` (the
-    physician's signed reply, R24) is checked by content and size first. The
+    physician's signed reply, R24) is checked by content and size first. Only
+    a therapist of the care team records one (`require_consultation_recorder`). The
     patient's outstanding clearance requests made on or before the
     consultation's date become `received` in the same transaction.
     """
@@ -206,7 +223,7 @@ def consultation_create(*, user, patient: Patient, **data: Any) -> Consultation:
     from clearance.services import clearance_requests_receive
     from patients.reminders.resolution import on_consultation_recorded
 
-    require_role(user, *Role.values)
+    require_consultation_recorder(user, patient)
     Patient.objects.select_for_update().filter(pk=patient.pk).exists()
     document = data.pop("document", None)
     if document:

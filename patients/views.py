@@ -114,6 +114,7 @@ def patient_discharge(request, pk: int):
 def consultation_create(request, pk: int):
     _staff_role(request)
     patient = selectors.patient_get(user=request.user, pk=pk)
+    services.require_consultation_recorder(request.user, patient)  # the 403 page for managers
     form = ConsultationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

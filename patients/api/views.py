@@ -70,6 +70,7 @@ class PatientViewSet(
         """R4: a patient's consultations, newest first; POST records one."""
         patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
         if request.method == "POST":
+            services.require_consultation_recorder(request.user, patient)  # 403 before 400
             serializer = ConsultationSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             consultation = services.consultation_create(

@@ -22,7 +22,6 @@ PAGES: list[Page] = [
     lambda w: "/patients/",
     lambda w: f"/patients/{w.own['patient'].pk}/",
     lambda w: f"/patients/{w.own['patient'].pk}/edit/",
-    lambda w: f"/patients/{w.own['patient'].pk}/consultations/new/",
     lambda w: "/patients/reminders/",
     lambda w: "/plans/",
     lambda w: f"/plans/{w.own['plan'].pk}/",
@@ -45,6 +44,8 @@ ROLE_PAGES: dict[str, list[Page]] = {
     ],
     "massage_therapist": [
         lambda w: "/patients/new/",
+        # Therapists record consultations; managers read them (docs/rules.md).
+        lambda w: f"/patients/{w.own['patient'].pk}/consultations/new/",
         lambda w: "/plans/new/",
         lambda w: f"/plans/{w.own['plan'].pk}/massage/",
         lambda w: "/sessions/schedule/",
@@ -52,6 +53,7 @@ ROLE_PAGES: dict[str, list[Page]] = {
     ],
     "physical_therapist": [
         lambda w: "/patients/new/",
+        lambda w: f"/patients/{w.own['patient'].pk}/consultations/new/",
         lambda w: f"/plans/{w.own['plan'].pk}/exercises/",
         lambda w: "/plans/exercises/new/",
         lambda w: "/sessions/schedule/",

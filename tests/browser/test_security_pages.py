@@ -25,7 +25,6 @@ def _pages(world, role: str) -> list[str]:
         "/patients/",
         f"/patients/{own['patient'].pk}/",
         f"/patients/{own['patient'].pk}/edit/",
-        f"/patients/{own['patient'].pk}/consultations/new/",
         "/patients/reminders/",
         "/plans/",
         f"/plans/{own['plan'].pk}/",
@@ -40,6 +39,8 @@ def _pages(world, role: str) -> list[str]:
     ]
     if role == "manager":
         pages += ["/reports/", "/audit/"]
+    else:  # therapists record consultations; managers read them (docs/rules.md)
+        pages.append(f"/patients/{own['patient'].pk}/consultations/new/")
     if role == "massage_therapist":
         pages += [
             "/patients/new/",

@@ -118,9 +118,14 @@ def test_patient_recorded_through_api_is_kept_and_fast(
 
 
 def test_consultation_recorded_through_api_is_kept_and_fast(
-    broker_down, timed, api_client_for, patient, manager, django_capture_on_commit_callbacks
+    broker_down,
+    timed,
+    api_client_for,
+    patient,
+    physical_therapist,
+    django_capture_on_commit_callbacks,
 ):
-    client = api_client_for(manager)
+    client = api_client_for(physical_therapist)
     data = {"consulted_on": "2025-01-10", "clinician_name": "Dr. Reed", "outcome": "cleared"}
     with timed() as t, django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/patients/{patient.pk}/consultations/", data, format="json")

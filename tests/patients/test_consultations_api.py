@@ -45,14 +45,16 @@ def test_recording_clearance_changes_status(api_client_for, patient, massage_the
         ({"clinician_name": ""}, "clinician_name"),
     ],
 )
-def test_bad_consultation_is_400_naming_field(api_client_for, patient, manager, data, field):
+def test_bad_consultation_is_400_naming_field(
+    api_client_for, patient, physical_therapist, data, field
+):
     body = {
         "consulted_on": str(today()),
         "clinician_name": "Dr. Reed",
         "outcome": "cleared",
         **data,
     }
-    response = api_client_for(manager).post(url(patient), body, format="json")
+    response = api_client_for(physical_therapist).post(url(patient), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert Consultation.objects.count() == 0

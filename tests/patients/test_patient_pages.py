@@ -84,8 +84,10 @@ def test_record_consultation_with_restrictions_shows_them(client, massage_therap
     assert b'data-consultation-status="cleared_with_restrictions"' in page.content
 
 
-def test_restricted_clearance_without_restrictions_is_form_error(client, manager, patient):
-    client.force_login(manager)
+def test_restricted_clearance_without_restrictions_is_form_error(
+    client, physical_therapist, patient
+):
+    client.force_login(physical_therapist)
     response = client.post(
         reverse("patients:consultation-create", args=[patient.pk]),
         {

@@ -94,7 +94,8 @@ MATRIX: dict[str, E] = {
     "patients:detail": team("GET", "patient", TEAM_PAGE),
     "patients:edit": team("GET", "patient", TEAM_PAGE),
     "patients:discharge": E("POST", "patient", "302 302 302 login", "302 404 404 login"),
-    "patients:consultation-create": team("GET", "patient", TEAM_PAGE),
+    # Therapists record consultations; managers read them (docs/rules.md).
+    "patients:consultation-create": E("GET", "patient", "403 200 200 login", "403 404 404 login"),
     "api:patient-list": E("GET", None, READ_API),
     "api:patient-detail": team("GET", "patient", TEAM_API),
     "api:patient-consultations": team("GET", "patient", TEAM_API),
