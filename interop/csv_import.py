@@ -17,10 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditAction, AuditEvent
+from clinic.errors import WrongRole
 from clinic.roles import Role, role_of
 from locations.models import Location
 from patients.models import Patient, Sex
@@ -105,7 +106,7 @@ def patients_import(
     care team, R2). Returns the report; raises nothing for bad input.
     """
     if role_of(user) not in Role.values:
-        raise PermissionDenied("Only clinic staff may import patients.")
+        raise WrongRole("Only clinic staff may import patients.")
     report = ImportReport(dry_run=dry_run)
     try:
         text = _decode(data)

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.errors import NotVisible
 from patients.models import (
     CONSULTATION_REMINDER_KINDS,
     DAILY_REMINDER_KINDS,
@@ -260,8 +260,9 @@ def reminder_mark_read(*, user, reminder: Reminder, with_group: bool = False) ->
     and kind (the inbox shows them as one row).
     """
     if reminder.recipient_id != user.pk:
-        # Callers look reminders up among the user's own (404 otherwise).
-        raise PermissionDenied("Not your reminder.")
+        # Someone else's reminder is "not found" (R3), as the callers' lookups
+        # among the user's own already answer.
+        raise NotVisible("No such reminder.")
     if reminder.read_at is None:
         reminder.read_at = timezone.now()
         Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(

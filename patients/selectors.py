@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from clinic import clock
+from clinic.errors import NotVisible
 from clinic.roles import Role, role_of
 from locations.selectors import managed_location_ids
 from patients.models import (
@@ -75,7 +75,7 @@ def patient_list(*, user) -> QuerySet[Patient]:
 
 
 def patient_get(*, user, pk) -> Patient:
-    """One visible patient, or Http404 (R3)."""
+    """One visible patient, or NotVisible (404, R3)."""
     try:
         return (
             patients_visible_to(user)
@@ -84,8 +84,8 @@ def patient_get(*, user, pk) -> Patient:
             )
             .get(pk=pk)
         )
-    except (Patient.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such patient.") from exc
+    except (Patient.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotVisible("No such patient.") from exc
 
 
 def consultation_list(*, patient: Patient) -> QuerySet[Consultation]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
+from clinic.errors import NotVisible
 from patients.models import Patient
 from patients.selectors import clearance_check, patients_visible_to
 from plans.models import (
@@ -55,11 +55,11 @@ def plan_list(*, user, patient=None, status: str | None = None) -> QuerySet[Trea
 
 
 def plan_get(*, user, pk) -> TreatmentPlan:
-    """One visible plan with its live parts, or Http404 (R3)."""
+    """One visible plan with its live parts, or NotVisible (404, R3)."""
     try:
         return with_parts(plans_visible_to(user)).get(pk=pk)
-    except (TreatmentPlan.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such plan.") from exc
+    except (TreatmentPlan.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotVisible("No such plan.") from exc
 
 
 def exercise_list(*, category: str | None = None, include_inactive: bool = False):

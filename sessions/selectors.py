@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from clinic import clock
+from clinic.errors import NotVisible
 from clinic.roles import Role, role_of
 from locations.models import Location
 from locations.selectors import managed_location_ids
@@ -71,7 +71,7 @@ def session_list(
 
 
 def session_get(*, user, pk) -> TherapySession:
-    """One visible session with what its pages need, or Http404 (R3)."""
+    """One visible session with what its pages need, or NotVisible (404, R3)."""
     try:
         return (
             _for_lists(sessions_visible_to(user))
@@ -85,8 +85,8 @@ def session_get(*, user, pk) -> TherapySession:
             )
             .get(pk=pk)
         )
-    except (TherapySession.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such session.") from exc
+    except (TherapySession.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotVisible("No such session.") from exc
 
 
 def _day_at_locations(locations, day: dt.date | None) -> Q:
@@ -149,8 +149,8 @@ def plan_get_schedulable(*, user, pk) -> TreatmentPlan:
             .select_related("patient", "patient__massage_therapist", "patient__physical_therapist")
             .get(pk=pk)
         )
-    except (TreatmentPlan.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such plan.") from exc
+    except (TreatmentPlan.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotVisible("No such plan.") from exc
 
 
 def active_prescriptions(plan: TreatmentPlan) -> QuerySet[ExercisePrescription]:

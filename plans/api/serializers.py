@@ -217,7 +217,7 @@ class RuleErrorSerializer(serializers.Serializer):
             "massage_precaution",
             "status",
             "patient_status",
-        ]
+        ],
     )
 
 
