@@ -48,6 +48,7 @@ SEX_VALUES = tuple(Sex.values)
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")
 ROUTE = "import_patients"
+PROGRESS_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,13 @@ def patients_import(
     user,
     data: bytes | str,
     dry_run: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Check and import a patients CSV (R31); all rows or none.
 
     `user` is recorded as the creator (a therapist joins each new patient's
-    care team, R2). Returns the report; raises nothing for bad input.
+    care team, R2). `progress(done, total)` is called every PROGRESS_EVERY
+    rows and once at the end. Returns the report; raises nothing for bad input.
     """
     if role_of(user) not in Role.values:
         raise WrongRole("Only clinic staff may import patients.")
@@ -186,7 +188,9 @@ def _import_rows(*, user, rows, report: ImportReport, progress) -> list[int]:
     )
     first_row_of: dict[str, int] = {}
     created: list[int] = []
-    for done, (row, values) in enumerate(rows, start=1):
+    for done, (row, values) in enumerate(rows):
+        if progress and done and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
         errors: list[RowError] = []
         external_id = values["external_id"].strip()
         if not external_id:
@@ -215,8 +219,8 @@ def _import_rows(*, user, rows, report: ImportReport, progress) -> list[int]:
         if not errors:
             errors = _create(user, row, external_id, fields, created)
         report.errors += errors
-        if progress and done % 500 == 0:
-            progress(done)
+    if progress:
+        progress(len(rows), len(rows))
     report.created = len(created)
     return created
 

@@ -39,3 +39,54 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         state = "revoked" if self.revoked_at else "live"
         return f"Calendar feed of {self.user} ({state})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Checking rows"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """One upload on the manager's import page (R31), run by a Celery worker.
+
+    The file's text is kept only while it is needed: until the run ends, and
+    after a clean dry run until it is imported (so "Import it now" needs no
+    second upload) or another file is uploaded. The report the page shows is
+    kept: counts and the errors by row and column.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    data = models.TextField(blank=True, editable=False)
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} by {self.user} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def can_import_now(self) -> bool:
+        """A clean dry run whose file is still here."""
+        return (
+            self.status == ImportStatus.DONE
+            and self.dry_run
+            and bool(self.data)
+            and bool(self.report and self.report.get("ok"))
+        )

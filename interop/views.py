@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,37 +13,76 @@ from audit.services import audit_record
 from clinic import clock
 from clinic.errors import NotVisible
 from clinic.roles import THERAPIST_ROLES, Role, require_role
+from interop import import_jobs
 from interop.calendar_feed import (
     calendar_feed_regenerate,
     calendar_ics,
     calendar_url,
     feed_by_token,
 )
-from interop.csv_import import HEADER, patients_import
+from interop.csv_import import HEADER
 from interop.forms import PatientImportForm
 from interop.models import CalendarFeed
 
 
 @login_required
 def patient_import(request):
-    """Managers upload another system's CSV; a dry run first, then the import."""
+    """Managers upload another system's CSV; a dry run first, then the import.
+
+    The upload becomes a job a worker runs (a large file takes minutes); the
+    job's page shows its progress, then its report.
+    """
     require_role(request.user, Role.CLINIC_MANAGER)
-    report = None
     if request.method == "POST":
         form = PatientImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = patients_import(
+            upload = form.cleaned_data["file"]
+            job = import_jobs.import_job_start(
                 user=request.user,
-                data=form.cleaned_data["file"].read(),
+                file_name=upload.name or "",
+                data=upload.read(),
                 dry_run=form.cleaned_data["dry_run"],
             )
+            return redirect("interop:patient-import-job", pk=job.pk)
     else:
         form = PatientImportForm()
     return render(
         request,
         "interop/patient_import.html",
-        {"form": form, "report": report, "header": ",".join(HEADER)},
+        {
+            "form": form,
+            "header": ",".join(HEADER),
+            "recent": import_jobs.import_jobs_recent(user=request.user),
+        },
     )
+
+
+@login_required
+def patient_import_job(request, pk: int):
+    """One upload: its progress while a worker checks it, then its report."""
+    job = import_jobs.import_job_for(user=request.user, job_id=pk)
+    return render(
+        request,
+        "interop/patient_import_job.html",
+        {"job": job, "progress": import_jobs.import_job_progress(job)},
+    )
+
+
+@login_required
+def patient_import_progress(request, pk: int):
+    """JSON polled by the job's page: status and rows checked so far."""
+    job = import_jobs.import_job_for(user=request.user, job_id=pk)
+    response = JsonResponse(import_jobs.import_job_progress(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def patient_import_now(request, pk: int):
+    """Import the file of a clean dry run, without uploading it again."""
+    job = import_jobs.import_job_import_now(user=request.user, job_id=pk)
+    return redirect("interop:patient-import-job", pk=job.pk)
 
 
 def calendar_feed(request, token: str):

@@ -315,6 +315,15 @@ else:
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Progress of long runs (the patient import, R31), written by a worker and read
+# by the page: a cache every process shares (Redis, or files under var/).
+if REDIS_URL:
+    CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "progress"}
+else:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress-cache"),
+    }
 # No result backend: nothing reads task results (outcomes are rows in the
 # database), and a Redis result store would add its own reconnect loop to
 # every publish while Redis is down.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import CACHES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -26,3 +26,11 @@ STORAGES["default"] = {
 # real limits (tests/security/test_transport.py).
 TOKEN_IDLE_HOURS = 24 * 365 * 20
 TOKEN_MAX_AGE_DAYS = 365 * 20
+# Import progress stays in the test process (tasks run inline here).
+CACHES = {
+    **CACHES,
+    "progress": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "progress",
+    },
+}

@@ -41,6 +41,8 @@ ROLE_PAGES: dict[str, list[Page]] = {
         lambda w: "/reports/",
         lambda w: "/audit/",
         lambda w: f"/audit/?patient={w.own['patient'].last_name}",
+        lambda w: "/import/patients/",
+        lambda w: f"/import/patients/{w.own['import_job'].pk}/",
     ],
     "massage_therapist": [
         lambda w: "/patients/new/",
@@ -50,6 +52,7 @@ ROLE_PAGES: dict[str, list[Page]] = {
         lambda w: f"/plans/{w.own['plan'].pk}/massage/",
         lambda w: "/sessions/schedule/",
         lambda w: f"/sessions/{w.own['session'].pk}/complete/",
+        lambda w: "/me/calendar/",
     ],
     "physical_therapist": [
         lambda w: "/patients/new/",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from clearance.models import ClearanceRequest, Physician
+from interop.models import ImportJob
 from outreach.models import IntakeSubmission, PatientLink
 from patients.models import Reminder
 from plans.models import Exercise, PlanTemplate
@@ -120,7 +121,16 @@ def build_world() -> World:
             expires_at=timezone.now() + dt.timedelta(days=14),
         )
         intake = IntakeSubmission.objects.create(patient=patient, link=link, answers={})
+        # An upload on the import page: the manager's own, or somebody else's.
+        import_job = ImportJob.objects.create(
+            user={"own": manager, "other": bystander}[scope],
+            file_name="other-system.csv",
+            data="external_id\n",
+            report={"ok": True, "dry_run": True, "summary": "1 row(s)", "errors": []},
+            status="done",
+        )
         scopes[scope] = {
+            "import_job": import_job,
             "link": link,
             "intake": intake,
             "patient": patient,

@@ -188,6 +188,9 @@ MATRIX: dict[str, E] = {
     ),
     # --- open data (R30-R32) ----------------------------------------------------
     "interop:patient-import": E("GET", None, MANAGER_PAGE),
+    "interop:patient-import-job": E("GET", "import_job", MANAGER_PAGE, "404 403 403 login"),
+    "interop:patient-import-progress": E("GET", "import_job", MANAGER_PAGE, "404 403 403 login"),
+    "interop:patient-import-now": E("POST", "import_job", "ok 403 403 login", "404 403 403 login"),
     # A feed's token is its only credential: a wrong one is 404 for everyone.
     "interop:calendar-feed": E("GET", None, "404 404 404 404", kwargs={"token": "x" * 43}),
     "interop:calendar": E("GET", None, "403 200 200 login"),
@@ -334,6 +337,7 @@ RECORDS = {
     "intake",
     "assessment",
     "clearance_request",
+    "import_job",  # another manager's upload
 }
 SCOPED_PAGES = (
     "reports:dashboard",

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             user=user,
             data=data,
             dry_run=dry_run,
-            progress=lambda n: self.stderr.write(f"... {n} rows checked"),
+            progress=lambda done, total: self.stderr.write(f"... {done} of {total} rows checked"),
         )
         for notice in report.notices:
             self.stdout.write(f"note: {notice}")
