@@ -54,3 +54,11 @@ class ClearanceRequestForm(forms.Form):
             "fax": d.get("new_fax", ""),
             "email": d.get("new_email", ""),
         }
+
+
+class PhysicianForm(forms.ModelForm):
+    """A directory entry, added or corrected from the directory page."""
+
+    class Meta:
+        model = Physician
+        fields = ["name", "practice", "phone", "fax", "email"]

@@ -20,13 +20,33 @@ PHYSICIAN_FIELDS = ("name", "practice", "phone", "fax", "email")
 def physician_create(*, user, **data: Any) -> Physician:
     """Add a physician to the clinic's directory (any staff role)."""
     require_role(user, *Role.values)
+    physician = Physician()
+    _physician_fill(physician, data)
+    return physician
+
+
+@transaction.atomic
+def physician_update(*, user, physician_id: int, **data: Any) -> Physician:
+    """Correct a directory entry (a new fax number, a new practice): any staff role.
+
+    Letters already made keep what they said; the change is in the entry's history.
+    """
+    require_role(user, *Role.values)
+    physician = Physician.objects.select_for_update().filter(pk=physician_id).first()
+    if physician is None:
+        raise NotVisible("No such physician.")
+    _physician_fill(physician, data)
+    return physician
+
+
+def _physician_fill(physician: Physician, data: dict[str, Any]) -> None:
     unknown = set(data) - set(PHYSICIAN_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
-    physician = Physician(**data)
+    for name, value in data.items():
+        setattr(physician, name, value.strip() if isinstance(value, str) else value)
     physician.full_clean()
     physician.save()
-    return physician
 
 
 @transaction.atomic

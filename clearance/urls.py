@@ -8,6 +8,8 @@ app_name = "clearance"
 
 urlpatterns = [
     path("physicians/", views.physician_list, name="physician-list"),
+    path("physicians/new/", views.physician_form, name="physician-create"),
+    path("physicians/<int:pk>/edit/", views.physician_form, name="physician-edit"),
     path("patients/<int:patient_pk>/new/", views.request_create, name="patient-request-create"),
     path(
         "patients/<int:patient_pk>/consultations/<int:pk>/document/",

@@ -15,10 +15,11 @@ from django.utils import timezone
 from audit.routes import note_patient
 from clearance import selectors, services
 from clearance.documents import document_response
-from clearance.forms import ClearanceRequestForm
+from clearance.forms import ClearanceRequestForm, PhysicianForm
 from clearance.letter import letter_html, letter_response
 from clearance.models import ClearanceMethod, ClearanceRequest, Physician
 from clinic import clock
+from clinic.errors import NotVisible
 from clinic.forms import apply_service_errors
 from clinic.roles import role_of
 from patients import selectors as patient_selectors
@@ -118,6 +119,33 @@ def consultation_document(request, patient_pk: int, pk: int):
 
         raise NotVisible("This consultation has no document.")
     return document_response(consultation)
+
+
+@login_required
+def physician_form(request, pk: int | None = None):
+    """Add a physician to the directory, or correct one (any staff role)."""
+    _staff(request)
+    physician = None
+    if pk is not None:
+        physician = selectors.physician_list().filter(pk=pk).first()
+        if physician is None:
+            raise NotVisible("No such physician.")
+    form = PhysicianForm(request.POST or None, instance=physician)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in PhysicianForm.Meta.fields}
+        try:
+            if physician is None:
+                saved = services.physician_create(user=request.user, **data)
+            else:
+                saved = services.physician_update(
+                    user=request.user, physician_id=physician.pk, **data
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.name} is in the directory.")
+            return redirect("clearance:physician-list")
+    return render(request, "clearance/physician_form.html", {"form": form, "physician": physician})
 
 
 @login_required

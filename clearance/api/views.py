@@ -18,15 +18,30 @@ from patients.models import Patient
 from patients.selectors import patients_visible_to
 
 
-class PhysicianViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The clinic's physician directory: `GET` lists, `POST` adds one."""
+class PhysicianViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The clinic's physician directory: `GET` lists, `POST` adds one, `PATCH`
+    corrects one (a new fax number); any staff role."""
 
     serializer_class = PhysicianSerializer
     queryset = selectors.physician_list()
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_create(self, serializer):
         serializer.instance = services.physician_create(
             user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.physician_update(
+            user=self.request.user,
+            physician_id=serializer.instance.pk,
+            **serializer.validated_data,
         )
 
 

@@ -32,6 +32,8 @@ PAGES: list[Page] = [
     lambda w: f"/sessions/{w.own['session'].pk}/",
     lambda w: f"/sessions/patients/{w.own['patient'].pk}/progress/",
     lambda w: f"/reports/patients/{w.own['patient'].pk}/",
+    lambda w: "/clearance/physicians/",
+    lambda w: f"/clearance/physicians/{w.extra['physician'].pk}/edit/",
     lambda w: "/help/",
     lambda w: "/api/v1/docs/",
 ]

@@ -225,6 +225,9 @@ MATRIX: dict[str, E] = {
     # --- medical clearance (R24): the directory is every staff member's; requests,
     # letters and documents follow the patient (R3)
     "clearance:physician-list": E("GET", None, READ_PAGE),
+    "clearance:physician-create": E("GET", None, READ_PAGE),
+    "clearance:physician-edit": E("GET", "physician", READ_PAGE),
+    "api:physician-detail": E("GET", "physician", READ_API),
     "api:physician-list": E("GET", None, READ_API),
     "clearance:patient-request-create": team("GET", "patient", TEAM_PAGE),
     "clearance:patient-consultation-document": team("GET", "consultation", TEAM_PAGE),
