@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -264,11 +265,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------
-# With REDIS_URL, Redis is broker and cache. Without it, kombu's filesystem
-# transport under var/celery is an embedded broker needing no server, so
-# `make run` still has a real worker and beat. docs/celery.md explains the
-# choices below.
+# With REDIS_URL, Redis is the cache and, unless CELERY_BROKER_URL names
+# another, the broker. CELERY_BROKER_URL=amqp://user:password@host:5672/vhost
+# makes RabbitMQ the broker (recommended in production: docs/celery.md); the
+# cache stays on Redis. With neither, kombu's filesystem transport under
+# var/celery is an embedded broker needing no server, so `make run` still has
+# a real worker and beat. docs/celery.md explains the choices below.
 REDIS_URL = env("REDIS_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost//"
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
 # Publishing must never hang a clinical write when Redis is down or hung: one
 # connection attempt bounded by a 1 s connect timeout, 1 s per command, no
@@ -292,18 +296,17 @@ REDIS_CACHE_OPTIONS = {
     "socket_timeout": 0.5,
     "retry": Retry(NoBackoff(), 0),
 }
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+# RabbitMQ: a publish makes one connection attempt (no retry loop), bounded by
+# CELERY_BROKER_CONNECTION_TIMEOUT, which py-amqp applies to the TCP connect
+# and the AMQP handshake alike (a hung broker fails in about a second). An
+# unacknowledged task goes back to the queue as soon as its worker's
+# connection closes: there is no visibility timeout to wait out.
+AMQP_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "interval_start": 0}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": REDIS_CACHE_OPTIONS,
-        }
-    }
-else:
-    CELERY_BROKER_URL = "filesystem://localhost//"
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = AMQP_BROKER_TRANSPORT_OPTIONS
+elif CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed", "control"):
         (CELERY_DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -314,6 +317,19 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
+else:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be redis://, rediss://, amqp://, amqps:// or empty"
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
+    }
+else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Progress of long runs (the patient import, R31), written by a worker and read
 # by the page: a cache every process shares (Redis, or files under var/).

@@ -1,6 +1,7 @@
-"""R24 end to end: a real Celery worker on Redis e-mails the letter, once.
+"""R24 end to end: a real Celery worker e-mails the letter, once.
 
-Needs REDIS_URL (CI sets it); skipped without it, failed under REQUIRE_SERVICES=1.
+On Redis (REDIS_URL) and on RabbitMQ (RABBITMQ_URL), both set by CI; a broker
+not configured is skipped, failed under REQUIRE_SERVICES=1 (tests/brokers.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from django.core import mail
 from clearance import services
 from clearance.models import ClearanceRequest
 from clinic.celery import app as celery_app
-from tests.patients.test_celery_worker import redis_worker  # noqa: F401 - the fixture
+from tests.brokers import broker  # noqa: F401 - a fixture
+from tests.patients.test_celery_worker import redis_worker  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

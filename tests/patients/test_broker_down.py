@@ -1,10 +1,11 @@
 """With the broker unreachable, clinical writes are kept and answer within 2 seconds.
 
-The app is pointed at a closed port (Redis stopped) or at a socket that
-accepts but never answers (Redis hung), with the same transport options
-production uses (settings.REDIS_BROKER_TRANSPORT_OPTIONS), and tasks are
-published for real (not eager). A last test runs the real settings in a fresh
-process with REDIS_URL pointing at the closed port.
+The app is pointed at a closed port (broker stopped) or at a socket that
+accepts but never answers (broker hung), Redis and RabbitMQ each, with the
+transport options production uses (settings.REDIS_BROKER_TRANSPORT_OPTIONS,
+AMQP_BROKER_TRANSPORT_OPTIONS), and tasks are published for real (not
+eager). A last test runs the real settings in a fresh process with the broker
+URL pointing at the closed port.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.urls import get_resolver
 
 from clinic.celery import app as celery_app
 from patients import reminders
@@ -46,10 +48,13 @@ def _use_broker(url: str | None, saved: dict | None = None) -> dict:
     if saved is not None:
         celery_app.conf.update(saved)
     else:
+        options = (
+            django_settings.AMQP_BROKER_TRANSPORT_OPTIONS
+            if url.startswith("amqp")
+            else django_settings.REDIS_BROKER_TRANSPORT_OPTIONS
+        )
         celery_app.conf.update(
-            broker_url=url,
-            broker_transport_options=django_settings.REDIS_BROKER_TRANSPORT_OPTIONS,
-            task_always_eager=False,
+            broker_url=url, broker_transport_options=options, task_always_eager=False
         )
     # Drop the cached connection and producer pools so the new URL is used.
     celery_app._pool = None
@@ -57,17 +62,27 @@ def _use_broker(url: str | None, saved: dict | None = None) -> dict:
     return before
 
 
-@pytest.fixture(params=["stopped", "hung"])
+SCHEMES = {
+    "redis": "redis://127.0.0.1:{port}/0",
+    "rabbitmq": "amqp://guest:guest@127.0.0.1:{port}//",
+}
+
+
+@pytest.fixture(params=["redis-stopped", "redis-hung", "rabbitmq-stopped", "rabbitmq-hung"])
 def broker_down(request):
+    # Import every view before anything is timed: the first request of a
+    # test process loads the URLconf, seconds on a busy machine.
+    get_resolver().url_patterns  # noqa: B018
+    broker, how = request.param.split("-")
     hung = None
-    if request.param == "stopped":
-        url = f"redis://127.0.0.1:{_closed_port()}/0"
+    if how == "stopped":
+        url = SCHEMES[broker].format(port=_closed_port())
     else:
         # Accepts TCP connections (the kernel's backlog) but never answers.
         hung = socket.socket()
         hung.bind(("127.0.0.1", 0))
         hung.listen(64)
-        url = f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
+        url = SCHEMES[broker].format(port=hung.getsockname()[1])
     saved = _use_broker(url)
     yield request.param
     _use_broker(None, saved)
@@ -168,8 +183,10 @@ def test_scan_during_outage_keeps_reminders_and_next_scan_sends_the_emails(
     assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_real_settings_with_redis_url_on_a_closed_port_fail_fast():
-    """The settings as deployed (REDIS_URL set, not this test's overrides)."""
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+def test_real_settings_with_the_broker_on_a_closed_port_fail_fast(broker):
+    """The settings as deployed (REDIS_URL, or CELERY_BROKER_URL for RabbitMQ, set;
+    not this test's overrides)."""
     script = (
         "import json, time, django\n"
         "django.setup()\n"
@@ -187,10 +204,12 @@ def test_real_settings_with_redis_url_on_a_closed_port_fail_fast():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "clinic.settings.local",
-        "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
         "PYTHONPATH": str(ROOT),
     }
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        env.pop(name, None)
+    url = SCHEMES[broker].format(port=_closed_port())
+    env["REDIS_URL" if broker == "redis" else "CELERY_BROKER_URL"] = url
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -201,6 +220,6 @@ def test_real_settings_with_redis_url_on_a_closed_port_fail_fast():
         check=True,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["broker"].startswith("redis://127.0.0.1:")
+    assert result["broker"] == url
     assert result["outcome"] == "OperationalError"
     assert result["elapsed"] < BOUND_SECONDS
