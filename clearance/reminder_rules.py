@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from clearance.models import ClearanceRequest, ClearanceStatus
 from clearance.selectors import overdue_cutoff
-from clinic.roles import Role
+from locations.selectors import ManagersByLocation
 from patients.models import PatientStatus, ReminderKind
 from patients.reminders.engine import TEAM_COLUMNS, Due, register, team_of
 
@@ -54,11 +54,10 @@ class ClearanceOverdueRule:
         rows = list(rows)
         if not rows:
             return []
-        head_office, by_location = _managers()
+        managers = ManagersByLocation()  # R17: the patient's home location's and head office
         due = []
         for pk, patient_id, requested_at, physician, first, last, mrn, home, *team in rows:
-            from django.utils import timezone
-
+            # R16: the scan runs in the home location's zone (engine._scan).
             days = (today - timezone.localdate(requested_at)).days
             message = (
                 f"{first} {last} ({mrn}): clearance requested from {physician} {days} days ago "
@@ -68,28 +67,7 @@ class ClearanceOverdueRule:
             due += [Due(KIND, patient_id, m, occurrence_of(pk), message) for m in members]
             due += [
                 Due(KIND, patient_id, m, occurrence_of(pk), message, escalated=True)
-                for m in sorted(head_office | by_location.get(home, set()))
+                for m in managers.ids(home)
                 if m not in members
             ]
         return due
-
-
-def _managers() -> tuple[set[int], dict[int, set[int]]]:
-    """Active managers: those of every location, and those of each location (one query)."""
-    head_office: set[int] = set()
-    by_location: dict[int, set[int]] = {}
-    rows = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
-        .values_list(
-            "pk",
-            "location_scope__manages_all_locations",
-            "location_scope__managed_locations",
-        )
-    )
-    for pk, manages_all, location_id in rows:
-        if manages_all:
-            head_office.add(pk)
-        elif location_id is not None:
-            by_location.setdefault(location_id, set()).add(pk)
-    return head_office, by_location

@@ -97,20 +97,47 @@ def location_in_scope(user, location: Location | int | None) -> Location | None:
     return found
 
 
+def _active_managers():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
+
+
 def managers_of(location_id: int):
     """Active managers who manage `location_id` (directly or as head office), for notices."""
-    from django.contrib.auth import get_user_model
     from django.db.models import Q
 
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
+        _active_managers()
         .filter(
             Q(location_scope__manages_all_locations=True)
             | Q(location_scope__managed_locations=location_id)
         )
         .distinct()
     )
+
+
+class ManagersByLocation:
+    """`managers_of` for many patients at once (the reminder scan): one query in all.
+
+    ``ids(location_id)`` is the ids of the active managers `managers_of`
+    returns for that location: its own managers and head office.
+    """
+
+    def __init__(self) -> None:
+        self.head_office: set[int] = set()
+        self.by_location: dict[int, set[int]] = {}
+        rows = _active_managers().values_list(
+            "pk", "location_scope__manages_all_locations", "location_scope__managed_locations"
+        )
+        for pk, manages_all, location_id in rows:
+            if manages_all:
+                self.head_office.add(pk)
+            elif location_id is not None:
+                self.by_location.setdefault(location_id, set()).add(pk)
+
+    def ids(self, location_id: int | None) -> tuple[int, ...]:
+        return tuple(sorted(self.head_office | self.by_location.get(location_id, set())))
 
 
 def report_scope(user, location=None) -> frozenset[int] | None:

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic import clock
 from clinic.errors import NotVisible
 from patients.models import (
     CONSULTATION_REMINDER_KINDS,
@@ -42,7 +43,9 @@ def notify(*, recipients: Iterable, patient: Patient, kind: str, message: str) -
     Used for one-off events (an adverse event). For the daily kinds the unique
     constraint applies: a recipient already reminded today is skipped.
     """
-    today = timezone.localdate()
+    # R16: the day (and R13's per-day key) of the patient's home location, as in the scan.
+    home = patient.home_location
+    today = clock.today(home.tz if home else None)
     unique = {r.pk: r for r in recipients if r is not None and r.is_active}
     if not unique:
         return []

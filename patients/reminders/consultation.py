@@ -5,8 +5,9 @@
    missing or expired, or cleared but ending within REMINDER_EXPIRING_DAYS
    (expiring);
 2. the recipients of each: the active care-team members, plus every active
-   manager for a missing/expired consultation once REMINDER_ESCALATION_DAYS
-   have passed since intake (clinic-local date of ``created_at``) or since
+   manager of the patient's home location and of head office (R17) for a
+   missing/expired consultation once REMINDER_ESCALATION_DAYS have passed
+   since intake (the home location's date of ``created_at``, R16) or since
    ``valid_until``; ``consultation_expiring`` goes out once per clearance
    (skipped when one was already created inside that clearance's window);
 3. the occurrence key is ``consultation:<day>`` for all three kinds: one
@@ -19,15 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from clinic.roles import Role
+from locations.selectors import ManagersByLocation
 from patients.models import (
     CLEARED_STATUSES,
     ConsultationStatus,
@@ -101,7 +101,8 @@ def _candidates(today: dt.date) -> list[_Candidate]:
             Q(r4__in=[ConsultationStatus.MISSING, ConsultationStatus.EXPIRED])
             | Q(r4__in=list(CLEARED_STATUSES), consultation_valid_until__lte=soon)
         )
-        .annotate(intake=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)))
+        # R16: the scan runs in the home location's zone (engine._scan): its day of intake.
+        .annotate(intake=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values_list(
             "pk",
             "first_name",
@@ -114,18 +115,15 @@ def _candidates(today: dt.date) -> list[_Candidate]:
             "massage_therapist__is_active",
             "physical_therapist_id",
             "physical_therapist__is_active",
+            "home_location_id",
         )
         .order_by("pk")
     )
-    managers = tuple(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.CLINIC_MANAGER)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    # R17: escalation goes to the managers of the patient's home location and head office.
+    managers = ManagersByLocation()
     candidates = []
-    for pk, first, last, mrn, r4, intake, valid_until, mt, mt_active, pt, pt_active in rows:
+    for row in rows:
+        pk, first, last, mrn, r4, intake, valid_until, mt, mt_active, pt, pt_active, home = row
         kind = KIND_OF_STATUS.get(r4, ReminderKind.CONSULTATION_EXPIRING)
         if kind == ReminderKind.CONSULTATION_MISSING:
             days = (today - intake).days
@@ -144,7 +142,7 @@ def _candidates(today: dt.date) -> list[_Candidate]:
                 intake=intake,
                 valid_until=valid_until,
                 team=team,
-                managers=tuple(m for m in managers if m not in team) if escalate else (),
+                managers=tuple(m for m in managers.ids(home) if m not in team) if escalate else (),
             )
         )
     return candidates

@@ -32,6 +32,7 @@ from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from clinic import clock
@@ -94,25 +95,29 @@ def reminder_scan(
 ) -> ScanResult:
     """Run every registered rule (or only ``kinds``); return what was created.
 
-    R16: each location's patients are scanned for that location's day (its
-    time zone). With ``today`` given, the scan is for that day; with
-    ``locations`` (ids) given, only the patients whose home is one of them.
-    Without either, every location is scanned for its own today (locations
-    sharing a date in one pass; a single clinic is one pass, as before).
-    Idempotent: a second run the same day creates nothing. The staff e-mail
-    digest is enqueued after commit (a broker outage is logged, never raised).
+    R16: each location's patients are scanned for that location's day, in
+    its time zone (see ``_scan``). With ``today`` given, the scan is for that
+    day; with ``locations`` (ids) given, only the patients whose home is one
+    of them. Locations sharing a time zone share a pass (a single clinic is
+    one pass over every patient, as before). Idempotent: a second run the
+    same day creates nothing. The staff e-mail digest is enqueued after
+    commit (a broker outage is logged, never raised).
     """
-    if today is not None or locations is not None:
-        return _scan(today=today or clock.today(), kinds=kinds, locations=locations)
     from locations.models import Location
 
-    by_day: dict[dt.date, list[int]] = {}
-    every = list(Location.objects.values_list("pk", "time_zone"))
-    for pk, zone in every:
-        by_day.setdefault(clock.today(zone), []).append(pk)
-    if len(by_day) <= 1:  # one date everywhere: one pass over every patient
-        return _scan(today=next(iter(by_day), None) or clock.today(), kinds=kinds, locations=None)
-    return _sum(_scan(today=day, kinds=kinds, locations=ids) for day, ids in by_day.items())
+    every = Location.objects.all()
+    if locations is not None:
+        every = every.filter(pk__in=list(locations))
+    by_zone: dict[str, list[int]] = {}
+    for pk, zone in every.values_list("pk", "time_zone"):
+        by_zone.setdefault(zone, []).append(pk)
+    if locations is None and len(by_zone) <= 1:  # one zone everywhere: one pass over everyone
+        zone = next(iter(by_zone), None)
+        return _scan(today=today or clock.today(zone), kinds=kinds, locations=None, zone=zone)
+    return _sum(
+        _scan(today=today or clock.today(zone), kinds=kinds, locations=ids, zone=zone)
+        for zone, ids in by_zone.items()
+    )
 
 
 def reminder_scan_due_locations(*, hour: int | None = None) -> ScanResult:
@@ -123,12 +128,14 @@ def reminder_scan_due_locations(*, hour: int | None = None) -> ScanResult:
 
     hour = settings.REMINDER_HOUR if hour is None else hour
     now = clock.now()
-    by_day: dict[dt.date, list[int]] = {}
+    by_zone: dict[str, list[int]] = {}
     for pk, zone in Location.objects.filter(active=True).values_list("pk", "time_zone"):
-        local = now.astimezone(clock.zone(zone))
-        if local.hour == hour:
-            by_day.setdefault(local.date(), []).append(pk)
-    return _sum(_scan(today=day, kinds=None, locations=ids) for day, ids in by_day.items())
+        if now.astimezone(clock.zone(zone)).hour == hour:
+            by_zone.setdefault(zone, []).append(pk)
+    return _sum(
+        _scan(today=clock.today(zone), kinds=None, locations=ids, zone=zone)
+        for zone, ids in by_zone.items()
+    )
 
 
 def _sum(results: Iterable[ScanResult]) -> ScanResult:
@@ -140,8 +147,21 @@ def _sum(results: Iterable[ScanResult]) -> ScanResult:
 
 
 def _scan(
-    *, today: dt.date, kinds: Iterable[str] | None, locations: Iterable[int] | None
+    *,
+    today: dt.date,
+    kinds: Iterable[str] | None,
+    locations: Iterable[int] | None,
+    zone: str | None = None,
 ) -> ScanResult:
+    """One pass of the rules over the patients of ``locations`` (None: all), for ``today``.
+
+    R16: the rules run with the locations' time zone ``zone`` active, so every
+    "day" a rule takes of an instant (``timezone.localdate``, ``__date``
+    lookups, ``TruncDate``, ``make_aware``) is the patient's home location's.
+    """
+    if zone is not None:
+        with timezone.override(zone):
+            return _scan(today=today, kinds=kinds, locations=locations)
     now = clock.now()
     allowed = None
     if locations is not None:

@@ -35,8 +35,11 @@ def on_sessions_booked(plan) -> int:
     """Enough sessions booked in the next 14 days: `under_scheduled` of the plan goes."""
     from clinic import clock
 
+    # R16: "today" is the patient's home location's, as in the scan.
+    home = plan.patient.home_location
+    today = clock.today(home.tz if home else None)
     if booked_count(plan, clock.now()) < expected_bookings(
-        plan.visits_per_week, plan.end_date, clock.today()
+        plan.visits_per_week, plan.end_date, today
     ):
         return 0
     return reminders_resolve(
