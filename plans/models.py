@@ -209,7 +209,9 @@ class MassageComponent(MassageDose):
         help_text="Why deep tissue or firm pressure is safe for this numb or severe patient.",
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)])
-    # Removed from the plan, kept for the record (nothing clinical is hard-deleted).
+    # Always empty: a replaced component is deleted and its history keeps it
+    # (plans.services.parts; migration 0004 cleared the older ones). The column
+    # goes once the readers that still filter on it (reports, interop) stop.
     removed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -243,6 +245,9 @@ class ExercisePrescription(ExerciseDose):
     )
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="prescriptions")
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(FREE_TEXT_MAX_LENGTH)])
+    # Set when the prescription left its plan while a record still points at it
+    # (a session, an exercise performed, a home log day); otherwise it is deleted
+    # and its history keeps it (plans.services.parts).
     removed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()

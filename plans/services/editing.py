@@ -181,7 +181,7 @@ def plan_update(
 ) -> TreatmentPlan:
     """Change a plan's details and/or replace its massage or exercise list, all or nothing.
 
-    A list given replaces that list (removed items are soft-removed); None leaves
+    A list given replaces that list (items left out leave it, `parts`); None leaves
     it alone. `version`, when given, must match the stored one (else 409).
     """
     role = require_plan_writer(user, plan.patient)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
@@ -53,10 +55,10 @@ def _replace_rows(
     resolvers: dict | None = None,
     row_check=None,
 ) -> None:
-    """A list sent replaces the live list: update by id, create new, soft-remove the rest.
+    """A list sent replaces the live list: update by id, create new, retire the rest.
 
-    Removed rows keep their data with `removed_at` set: nothing clinical is
-    hard-deleted, and sessions may still reference a removed prescription.
+    A retired row leaves the table; its history (django-simple-history) keeps
+    every version of it, the deletion included (`_retire`).
     """
     resolvers = resolvers or {}
     live = {row.pk: row for row in getattr(plan, related).filter(removed_at__isnull=True)}
@@ -101,10 +103,33 @@ def _replace_rows(
     kept_ids = {row.pk for row in keep if row.pk}
     for pk, row in live.items():
         if pk not in kept_ids:
-            row.removed_at = now
-            row.save(update_fields=["removed_at"])
+            _retire(row, now)
     for row in keep:
         row.save()
+
+
+def _retire(row: MassageComponent | ExercisePrescription, now) -> None:
+    """Take a replaced row off its plan without leaving a dead row behind.
+
+    Nothing points at a massage component, so it is deleted: the table holds
+    the plan as it is, its history every version (a deletion is recorded with
+    the row's last values). A prescription that a record still points at (a
+    session covering it, an exercise performed in a session, a day of the
+    patient's home log) stays, marked with `removed_at`: deleting it would
+    break that record or rewrite what the session says was prescribed.
+    """
+    if not (isinstance(row, ExercisePrescription) and row.sessions.exists()):
+        # The M2M of sessions is checked above (its rows would go silently);
+        # the PROTECT foreign keys answer for themselves.
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError:
+            pass
+        else:
+            return
+    row.removed_at = now
+    row.save(update_fields=["removed_at"])
 
 
 def replace_massage(plan: TreatmentPlan, items: Iterable[dict[str, Any]]) -> None:

@@ -266,7 +266,7 @@ def test_status_cannot_be_written(mt_client, patient):
     assert plan.status == "draft"
 
 
-def test_list_sent_replaces_and_soft_removes(pt_client, patient, exercise):
+def test_list_sent_replaces_and_removes_the_rest(pt_client, patient, exercise):
     plan = factories.TreatmentPlanFactory(patient=patient)
     keep = factories.ExercisePrescriptionFactory(plan=plan, sets=2)
     drop = factories.ExercisePrescriptionFactory(plan=plan)
@@ -287,10 +287,11 @@ def test_list_sent_replaces_and_soft_removes(pt_client, patient, exercise):
     rows = response.json()["exercise_prescriptions"]
     assert [r["exercise"] for r in rows] == [other.pk, keep.exercise_id]
     keep.refresh_from_db()
-    drop.refresh_from_db()
     assert keep.sets == 4 and keep.removed_at is None
-    assert drop.removed_at is not None  # kept on record, not deleted
-    assert ExercisePrescription.objects.filter(plan=plan).count() == 3
+    # nothing pointed at it: it left the table, its history keeps it
+    assert not ExercisePrescription.objects.filter(pk=drop.pk).exists()
+    assert drop.history.first().history_type == "-"
+    assert ExercisePrescription.objects.filter(plan=plan).count() == 2
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(mt_client, patient):
