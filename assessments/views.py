@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments import scoring, selectors, services
 from assessments.models import AssessmentContext
-from assessments.regions import REGIONS, BodySymptom
 from assessments.scoring import Instrument, ItemsInvalid
 from clinic import clinical, clock
 from patients.selectors import patients_visible_to
@@ -190,13 +189,8 @@ def body_chart_edit(request, patient_pk: int):
         {
             "patient": patient,
             "chart": chart,
-            "rows": list(enumerate(rows)),
-            "row_count": len(rows),
-            "entries": current,
-            "regions": REGIONS,
-            "symptoms": BodySymptom.choices,
+            "rows": rows,
             "errors": errors,
             "today": clock.today().isoformat(),
-            "intensities": range(0, 11),
         },
     )

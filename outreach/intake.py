@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from assessments.regions import REGION_LABELS, REGIONS
+from assessments.regions import REGION_LABELS, REGIONS, BodySymptom
 from clinic import clock
 from clinic.clinical import FREE_TEXT_MAX_LENGTH
 from clinic.errors import NotVisible, RuleRefused
@@ -29,7 +29,7 @@ from patients.selectors import patients_visible_to
 
 # R20's one list of region codes, with the labels people read.
 REGION_CODES = tuple(code for code, _label in REGIONS)
-CHART_SYMPTOMS = ("numbness", "tingling", "burning", "pain", "weakness")
+CHART_SYMPTOMS = tuple(BodySymptom.values)  # the body chart's symptoms (R20)
 # The seven DN4 interview items (Bouhassira 2005), keyed as SPEC's dn4 items.
 DN4_INTERVIEW = (
     ("burning", "Does the pain feel like burning?"),

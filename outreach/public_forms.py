@@ -9,6 +9,7 @@ from outreach.intake import (
     CHART_SYMPTOMS,
     DN4_EXAMINATION,
     DN4_INTERVIEW,
+    MAX_CHART_ENTRIES,
     REGION_CODES,
     region_label,
 )
@@ -50,7 +51,8 @@ class HomeDayForm(forms.Form):
         return {p.pk: bool(self.cleaned_data.get(name)) for p, name in self.exercise_fields}
 
 
-CHART_ROWS = 4
+CHART_ROWS = 4  # empty rows offered (the map adds more as regions are tapped)
+MAX_CHART_ROWS = MAX_CHART_ENTRIES + CHART_ROWS
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -87,13 +89,21 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = [("", "Choose a body region")] + [
-            (c, region_label(c).capitalize()) for c in REGION_CODES
-        ]
+        regions = [("", "Body region")] + [(c, region_label(c)) for c in REGION_CODES]
         feelings = [("", "What you feel")] + [(s, s.capitalize()) for s in CHART_SYMPTOMS]
-        strengths = [("", "How strong (0-10)")] + [(str(n), str(n)) for n in range(11)]
+        strengths = [("", "How strong")] + [(str(n), f"{n} of 10") for n in range(11)]
+        # The body chart editor's rows (assessments' shared component): as many as
+        # were sent (the map adds rows), or the entries given plus empty ones.
+        if self.is_bound:
+            try:
+                rows = int(self.data.get("chart_rows") or CHART_ROWS)
+            except (TypeError, ValueError):
+                rows = CHART_ROWS
+        else:
+            rows = len(self.initial.get("body_chart") or []) + CHART_ROWS
+        self.chart_row_count = max(0, min(rows, MAX_CHART_ROWS))
         self.chart_rows = []
-        for n in range(CHART_ROWS):
+        for n in range(self.chart_row_count):
             names = (f"chart_region_{n}", f"chart_symptom_{n}", f"chart_intensity_{n}")
             self.fields[names[0]] = forms.ChoiceField(
                 label=f"Place {n + 1}", choices=regions, required=False
@@ -104,7 +114,11 @@ class IntakeForm(forms.Form):
             self.fields[names[2]] = forms.ChoiceField(
                 label=f"Strength at place {n + 1}", choices=strengths, required=False
             )
+            self.fields[f"chart_remove_{n}"] = forms.BooleanField(
+                label=f"Remove place {n + 1}", required=False
+            )
             self.chart_rows.append([self[name] for name in names])
+        self._chart_row_of_entry: list[int] = []
         self.dn4_fields = []
         for key, question in DN4_INTERVIEW:
             self.fields[f"dn4_{key}"] = forms.ChoiceField(
@@ -126,7 +140,8 @@ class IntakeForm(forms.Form):
                 "consent",
             )
         }
-        for n, entry in enumerate((answers.get("body_chart") or [])[:CHART_ROWS]):
+        initial["body_chart"] = answers.get("body_chart") or []
+        for n, entry in enumerate(initial["body_chart"][:MAX_CHART_ROWS]):
             initial[f"chart_region_{n}"] = entry["region"]
             initial[f"chart_symptom_{n}"] = entry["symptom"]
             initial[f"chart_intensity_{n}"] = str(entry["intensity"])
@@ -137,14 +152,16 @@ class IntakeForm(forms.Form):
     def answers(self) -> dict:
         data = self.cleaned_data
         chart = []
-        for n in range(CHART_ROWS):
+        self._chart_row_of_entry = []
+        for n in range(self.chart_row_count):
             region, symptom, strength = (
                 data.get(f"chart_region_{n}"),
                 data.get(f"chart_symptom_{n}"),
                 data.get(f"chart_intensity_{n}"),
             )
-            if region or symptom or strength:
+            if (region or symptom or strength) and not data.get(f"chart_remove_{n}"):
                 chart.append({"region": region, "symptom": symptom, "intensity": strength})
+                self._chart_row_of_entry.append(n)
         dn4 = {}
         for key, _q in DN4_INTERVIEW:
             value = data.get(f"dn4_{key}")
@@ -161,10 +178,27 @@ class IntakeForm(forms.Form):
             "consent": data.get("consent"),
         }
 
+    def editor_rows(self) -> list[dict]:
+        """The body chart rows for assessments' `body_chart_editor` (values, errors)."""
+        out = []
+        for region, symptom, strength in self.chart_rows:
+            errors = [*region.errors, *symptom.errors, *strength.errors]
+            out.append(
+                {
+                    "region": region.value() or "",
+                    "symptom": symptom.value() or "",
+                    "intensity": strength.value() or "",
+                    "errors": errors,
+                }
+            )
+        return out
+
     def add_service_errors(self, exc) -> None:
         for key, messages in exc.message_dict.items():
             if key.startswith("body_chart."):
-                field = f"chart_region_{key.split('.')[1]}"
+                entry = int(key.split(".")[1])
+                rows = self._chart_row_of_entry
+                field = f"chart_region_{rows[entry] if entry < len(rows) else entry}"
             elif key.startswith("dn4."):
                 field = f"dn4_{key.split('.')[1]}"
             else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 
 from assessments import bodymap, scoring, selectors
-from assessments.regions import SYMPTOM_MARKS, BodySymptom
+from assessments.regions import REGION_CODES, REGIONS, SYMPTOM_MARKS, BodySymptom
 
 register = template.Library()
 
@@ -37,6 +37,51 @@ def body_map(entries=(), numb=(), interactive=False, map_id="body-map"):
         "map_id": map_id,
         "legend": [(s.value, s.label, SYMPTOM_MARKS[s.value]) for s in BodySymptom],
         "show_numb": bool(numb),
+    }
+
+
+EDITOR_FIELDS = ("region", "symptom", "intensity", "remove")
+
+
+def _drawable(rows) -> list[dict]:
+    """The rows the map can draw: a known region and symptom (the list shows the rest)."""
+    return [
+        r for r in rows if r.get("region") in REGION_CODES and r.get("symptom") in SYMPTOM_MARKS
+    ]
+
+
+@register.inclusion_tag("assessments/_body_chart_editor.html")
+def body_chart_editor(rows, prefix="", count_name="rows", map_id="chart-map", patient=False):
+    """The body chart as people fill it in: tap a region of the SVG map, choose the
+    feeling and its strength, and it becomes a row of the list below. The rows are
+    plain selects (the form without JavaScript, and how a row is corrected).
+
+    `rows`: [{"region", "symptom", "intensity", "errors": [...]}]; fields are named
+    `{prefix}region_N`, `{prefix}symptom_N`, `{prefix}intensity_N`, `{prefix}remove_N`
+    and `count_name` carries the number of rows. The staff body chart page and the
+    patient's intake (and its review) use this one component.
+    """
+    entries = _drawable(rows)
+    return {
+        "views": _views(entries, set(), True),
+        "map_id": map_id,
+        "legend": [(s.value, s.label, SYMPTOM_MARKS[s.value]) for s in BodySymptom],
+        "rows": [
+            {
+                "n": i + 1,
+                "region": r.get("region") or "",
+                "symptom": r.get("symptom") or "",
+                "intensity": "" if r.get("intensity") in (None, "") else str(r["intensity"]),
+                "errors": r.get("errors") or [],
+                "names": {f: f"{prefix}{f}_{i}" for f in EDITOR_FIELDS},
+            }
+            for i, r in enumerate(rows)
+        ],
+        "count_name": count_name,
+        "regions": REGIONS,
+        "symptoms": BodySymptom.choices,
+        "strengths": [str(n) for n in range(11)],
+        "patient": patient,
     }
 
 

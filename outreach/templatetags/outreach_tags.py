@@ -19,3 +19,9 @@ def patient_outreach(patient) -> dict:
         "pending_intakes": list(intake.pending_intakes(patient)),
         "accepted_intake": intake.latest_accepted(patient),
     }
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """A body-chart region code in words ("foot_plantar_left" -> "Left foot (sole)")."""
+    return intake.region_label(code)

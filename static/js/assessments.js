@@ -1,4 +1,5 @@
-/* Assessment and body-chart pages (tablet): timer, running totals, foot sites, body map.
+/* Assessment and body-chart pages (tablet): timer, running totals, foot sites
+   (the body chart's map is static/js/body_map.js).
    No inline JS (CSP); everything works without JS too (typed values, selects). */
 (function () {
   "use strict";
@@ -58,69 +59,6 @@
     box.addEventListener("change", paint);
     paint();
   });
-
-  // Body chart: tap a region, pick symptom and intensity, add as the next empty row.
-  const picker = document.getElementById("region-picker");
-  const map = document.getElementById("chart-map");
-  if (picker && map) {
-    let region = null;
-    let symptom = null;
-    const label = document.getElementById("picked-region-label");
-    const intensity = document.getElementById("picked-intensity");
-    const intensityValue = document.getElementById("picked-intensity-value");
-    const add = document.getElementById("add-entry");
-    const ready = function () { add.disabled = !(region && symptom); };
-    const choose = function (g) {
-      map.querySelectorAll(".region.selected").forEach(function (el) { el.classList.remove("selected"); });
-      map.querySelectorAll('.region[data-region="' + g.getAttribute("data-region") + '"]').forEach(function (el) { el.classList.add("selected"); });
-      region = g.getAttribute("data-region");
-      label.textContent = g.getAttribute("aria-label");
-      picker.hidden = false;
-      ready();
-    };
-    map.querySelectorAll(".region").forEach(function (g) {
-      g.addEventListener("click", function () { choose(g); });
-      g.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(g); }
-      });
-    });
-    picker.querySelectorAll("[data-pick-symptom]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        picker.querySelectorAll("[data-pick-symptom]").forEach(function (b) { b.classList.remove("active"); b.setAttribute("aria-pressed", "false"); });
-        button.classList.add("active");
-        button.setAttribute("aria-pressed", "true");
-        symptom = button.getAttribute("data-pick-symptom");
-        ready();
-      });
-    });
-    intensity.addEventListener("input", function () { intensityValue.textContent = intensity.value; });
-    add.addEventListener("click", function () {
-      const rows = document.querySelectorAll("[data-entry-row]");
-      let target = null;
-      rows.forEach(function (row) {
-        if (!target && !row.querySelector("select[name^='region_']").value) { target = row; }
-      });
-      if (!target) {
-        const last = rows[rows.length - 1];
-        target = last.cloneNode(true);
-        const index = rows.length;
-        target.querySelectorAll("[name]").forEach(function (el) {
-          el.name = el.name.replace(/_\d+$/, "_" + index);
-          el.id = el.name;
-          if (el.type === "checkbox") { el.checked = false; } else { el.value = ""; }
-        });
-        target.querySelectorAll("label[for]").forEach(function (l) { l.htmlFor = l.htmlFor.replace(/_\d+$/, "_" + index); });
-        last.parentNode.appendChild(target);
-        document.getElementById("row-count").value = String(index + 1);
-      }
-      target.querySelector("select[name^='region_']").value = region;
-      target.querySelector("select[name^='symptom_']").value = symptom;
-      target.querySelector("input[name^='intensity_']").value = intensity.value;
-      map.querySelectorAll('.region[data-region="' + region + '"]').forEach(function (g) {
-        g.classList.add("sym-" + symptom);
-      });
-    });
-  }
 
   // Massage editor: numb regions ticked with firm pressure / deep tissue -> say so at once.
   document.querySelectorAll("[data-massage-row]").forEach(function (row) {

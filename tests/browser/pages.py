@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from outreach.models import LinkPurpose
+from outreach.services import link_issue
 from tests import factories
 from tests.security.routes import World, build_world
 
@@ -36,6 +39,11 @@ PAGES: list[Page] = [
     lambda w: f"/clearance/physicians/{w.extra['physician'].pk}/edit/",
     lambda w: "/help/",
     lambda w: "/api/v1/docs/",
+    lambda w: f"/assessments/patient/{w.own['patient'].pk}/",
+    lambda w: f"/assessments/patient/{w.own['patient'].pk}/body-chart/",
+    lambda w: f"/outreach/intakes/{w.own['intake'].pk}/",
+    # The patient's intake page (outside the staff login; the body map on a phone).
+    lambda w: w.extra["intake_page"],
 ]
 
 ROLE_PAGES: dict[str, list[Page]] = {
@@ -63,6 +71,7 @@ ROLE_PAGES: dict[str, list[Page]] = {
         lambda w: "/plans/exercises/new/",
         lambda w: "/sessions/schedule/",
         lambda w: f"/sessions/{w.extra['combined_session'].pk}/complete/",
+        lambda w: "/me/calendar/",
     ],
 }
 
@@ -76,8 +85,15 @@ def pages_for(world: World, role: str) -> list[str]:
 
 def build_page_world() -> World:
     """``build_world()`` plus what only pages need: a combined session with an
-    exercise to log (the completion form's exercise part)."""
+    exercise to log (the completion form's exercise part) and a patient's intake
+    link (its token is only known when issued)."""
     world = build_world()
+    issued = link_issue(
+        patient=world.own["patient"],
+        purpose=LinkPurpose.INTAKE,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    world.extra["intake_page"] = urlsplit(issued.url).path
     plan = world.own["plan"]
     session = factories.TherapySessionFactory(
         plan=plan,

@@ -78,6 +78,22 @@ def test_patient_logs_a_home_programme_day_on_a_phone(phone, patient):
     assert "Quillfeather" not in phone.content()
 
 
+def _chart_on_the_map(phone, region: str, feeling: str, strength: str, *, keyboard=False):
+    """Tap (or, with the keyboard, Enter on) a region of the map, choose, add."""
+    target = phone.locator(f'#intake-map .region[data-region="{region}"]').first
+    if keyboard:
+        target.focus()
+        phone.keyboard.press("Enter")
+    else:
+        target.click()
+    picker = phone.get_by_role("group", name=re.compile("^Place:"))
+    expect(picker).to_be_visible()
+    picker.get_by_role("button", name=feeling, exact=True).click()
+    picker.get_by_role("button", name=strength, exact=True).click()
+    picker.get_by_role("button", name="Add to the list").click()
+    expect(picker).to_be_hidden()
+
+
 def test_patient_fills_and_sends_an_intake_on_a_phone(phone, patient):
     issued = link_create(
         user=patient.massage_therapist, patient=patient, purpose=LinkPurpose.INTAKE
@@ -87,9 +103,24 @@ def test_patient_fills_and_sends_an_intake_on_a_phone(phone, patient):
     assert_accessible_on_a_phone(phone)
     phone.get_by_label("Phone", exact=True).fill("555 0199")
     phone.get_by_label("Numbness", exact=True).check()
-    phone.get_by_label("Place 1", exact=True).select_option("foot_plantar_left")
-    phone.get_by_label("Feeling at place 1").select_option("numbness")
-    phone.get_by_label("Strength at place 1").select_option("6")
+    # The body chart on the map: five places (one more than the rows offered).
+    _chart_on_the_map(phone, "foot_plantar_left", "Numbness", "6")
+    _chart_on_the_map(phone, "foot_dorsal_right", "Tingling", "4")
+    _chart_on_the_map(phone, "hand_left", "Burning", "3", keyboard=True)
+    _chart_on_the_map(phone, "lower_leg_right", "Pain", "7")
+    assert_accessible_on_a_phone(phone)  # with the picker open and closed, rows filled
+    _chart_on_the_map(phone, "foot_plantar_left", "Pain", "2")
+    # The map shows what the list holds: colour and letter(s).
+    left_sole = phone.locator('#intake-map .region[data-region="foot_plantar_left"]')
+    expect(left_sole).to_have_class(re.compile("sym-numbness"))
+    expect(left_sole.locator("text")).to_have_text("NP")
+    expect(phone.get_by_label("Place 5", exact=True)).to_have_value("foot_plantar_left")
+    expect(phone.get_by_label("Strength at place 3")).to_have_value("3")
+    # A row removed is gone from the map and from what is sent.
+    phone.get_by_label("Remove place 4").check()
+    expect(
+        phone.locator('#intake-map .region[data-region="lower_leg_right"]').first
+    ).not_to_have_class(re.compile("sym-"))
     for key in ("burning", "painful_cold", "electric_shocks", "tingling"):
         phone.locator(f"label[for=id_dn4_{key}_1]").click()  # No
     for key in ("pins_and_needles", "numbness", "itching"):
@@ -102,7 +133,12 @@ def test_patient_fills_and_sends_an_intake_on_a_phone(phone, patient):
     submission = IntakeSubmission.objects.get()
     assert submission.status == "pending"
     assert submission.answers["dn4"]["numbness"] is True
-    assert submission.answers["body_chart"][0]["region"] == "foot_plantar_left"
+    assert submission.answers["body_chart"] == [
+        {"region": "foot_plantar_left", "symptom": "numbness", "intensity": 6},
+        {"region": "foot_dorsal_right", "symptom": "tingling", "intensity": 4},
+        {"region": "hand_left", "symptom": "burning", "intensity": 3},
+        {"region": "foot_plantar_left", "symptom": "pain", "intensity": 2},
+    ]
 
 
 def test_patient_confirms_from_the_reminder_email_on_a_phone(phone, patient):
