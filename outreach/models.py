@@ -51,6 +51,8 @@ class PatientLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail of the link could not be sent (SMTP down): staff see it and may send again.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     used_count = models.PositiveIntegerField(default=0)
 
@@ -63,6 +65,11 @@ class PatientLink(models.Model):
 
     def is_usable(self, now: dt.datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+    @property
+    def email_failed(self) -> bool:
+        """Staff asked to e-mail it and the e-mail never left (shown on the patient page)."""
+        return self.email_failed_at is not None and self.sent_at is None
 
     def state(self, now: dt.datetime) -> str:
         if self.revoked_at is not None:

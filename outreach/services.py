@@ -129,8 +129,28 @@ def _send_link(issued: IssuedLink) -> None:
         ).send()
     except Exception as exc:  # SMTP down: the link stays valid; staff can hand it over
         logger.warning("Link e-mail for link %s failed: %s", link.pk, type(exc).__name__)
+        # Staff see "e-mail failed" on the link's row, with "send again" (link_resend).
+        PatientLink.objects.filter(pk=link.pk).update(email_failed_at=clock.now())
         return
-    PatientLink.objects.filter(pk=link.pk).update(sent_at=clock.now())
+    PatientLink.objects.filter(pk=link.pk).update(sent_at=clock.now(), email_failed_at=None)
+
+
+@transaction.atomic
+def link_resend(*, user, link: PatientLink) -> IssuedLink:
+    """Send again a link whose e-mail failed: the token was never delivered and is
+    not kept (only its digest), so a new link of the same purpose is issued and
+    e-mailed, and the undelivered one is revoked (one live link per sending)."""
+    require_role(user, *Role.values)
+    if not patients_visible_to(user).filter(pk=link.patient_id).exists():
+        raise NotVisible()
+    locked = PatientLink.objects.select_for_update().get(pk=link.pk)
+    if not locked.email_failed:
+        raise RuleRefused("R29", "This link's e-mail did not fail: nothing to send again.")
+    if locked.revoked_at is not None:
+        raise RuleRefused("R29", "This link was revoked: create a new one.", field="link")
+    issued = link_create(user=user, patient=locked.patient, purpose=locked.purpose, send=True)
+    PatientLink.objects.filter(pk=locked.pk).update(revoked_at=clock.now(), revoked_by=user)
+    return issued
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ urlpatterns = [
         name="intake-review",
     ),
     path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
+    path("links/<int:pk>/resend/", views.link_resend, name="link-resend"),
     path(
         "plans/<int:pk>/handout-with-link/",
         views.handout_with_link,

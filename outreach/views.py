@@ -41,13 +41,38 @@ def link_create(request, pk: int, purpose: str):
     except RuleRefused as exc:
         messages.error(request, exc.message)
     else:
-        sent = " and e-mailed to the patient" if send else ""
-        messages.success(
-            request,
-            f"{PURPOSE_WORDS[purpose]} created{sent}, valid until "
-            f"{issued.link.expires_at:%Y-%m-%d %H:%M %Z}. It is shown only now: {issued.url}",
-        )
+        _say_issued(request, issued, PURPOSE_WORDS[purpose], send=send)
     return redirect("patients:detail", pk=patient.pk)
+
+
+def _say_issued(request, issued, words: str, *, send: bool) -> None:
+    """The link (shown once) and, when it was to be e-mailed, whether the e-mail left."""
+    issued.link.refresh_from_db()
+    valid = f"valid until {issued.link.expires_at:%Y-%m-%d %H:%M %Z}"
+    if send and issued.link.email_failed:
+        messages.warning(
+            request,
+            f"{words} created, {valid}, but the e-mail could not be sent: hand the link "
+            f"over now ({issued.url}) or use 'Send again' in the patient's links.",
+        )
+        return
+    sent = " and e-mailed to the patient" if send else ""
+    messages.success(request, f"{words} created{sent}, {valid}. It is shown only now: {issued.url}")
+
+
+@login_required
+@require_POST
+def link_resend(request, pk: int):
+    """A link whose e-mail failed: e-mail a new one instead (the old one is revoked)."""
+    require_role(request.user, *Role.values)
+    link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
+    try:
+        issued = services.link_resend(user=request.user, link=link)
+    except RuleRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        _say_issued(request, issued, f"A new {PURPOSE_WORDS[link.purpose].lower()}", send=True)
+    return redirect("patients:detail", pk=link.patient_id)
 
 
 @login_required

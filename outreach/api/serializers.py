@@ -20,5 +20,14 @@ class IssuedLinkSerializer(serializers.Serializer):
 class LinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = PatientLink
-        fields = ["id", "patient", "purpose", "created_at", "expires_at", "revoked_at", "sent_at"]
+        fields = [
+            "id",
+            "patient",
+            "purpose",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "sent_at",
+            "email_failed_at",
+        ]
         read_only_fields = fields

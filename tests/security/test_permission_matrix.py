@@ -175,6 +175,7 @@ MATRIX: dict[str, E] = {
         "POST", "patient", "302 302 302 login", "302 404 404 login", kwargs={"purpose": "intake"}
     ),
     "outreach:link-revoke": E("POST", "link", "302 302 302 login", "302 404 404 login"),
+    "outreach:link-resend": E("POST", "link", "302 302 302 login", "302 404 404 login"),
     "outreach:intake-review": team("GET", "intake", TEAM_PAGE),
     "outreach:handout-with-link": E("POST", "plan", "200 200 200 login", "200 404 404 login"),
     # Patient pages: no login; an unknown token is the same 404 for everybody.
