@@ -73,11 +73,9 @@ class PatientForm(forms.ModelForm):
                     "(or nothing changes, listing the sessions that would clash)."
                 )
         if editing:
+            # Optimistic locking: the edit names the version it was made from.
             self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput,
-                initial=self.instance.version,
-                min_value=0,
-                required=False,
+                widget=forms.HiddenInput, initial=self.instance.version, min_value=0
             )
         self.fields["contact_consent"].label = "Agrees to be contacted by e-mail"
         self.fields["contact_consent"].help_text = (

@@ -132,7 +132,9 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
     future sessions of that discipline move to the new therapist in this
     transaction (sessions.reassignment; refused with the list when they
     cannot). The ones moved are left on `patient.moved_sessions`.
-    `version`, when given, must be the stored one (409 otherwise).
+    `version`, when given, must be the stored one (409 otherwise). A person's
+    edit always names it (the API and the pages require it, 400 / form error);
+    only the clinic's own steps (an intake accepted, R28) change without it.
     """
     from sessions.reassignment import sessions_follow_care_team
 
@@ -189,8 +191,11 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
 
 
 @transaction.atomic
-def patient_discharge(*, user, patient: Patient) -> Patient:
-    return patient_update(user=user, patient=patient, status=PatientStatus.DISCHARGED)
+def patient_discharge(*, user, patient: Patient, version: int | None = None) -> Patient:
+    """Discharge a patient (the record is kept); `version` as in `patient_update`."""
+    return patient_update(
+        user=user, patient=patient, version=version, status=PatientStatus.DISCHARGED
+    )
 
 
 def require_consultation_recorder(user, patient: Patient) -> None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from audit.routes import note_patients
 from clinic.errors import RuleRefused, StaleVersion
 from clinic.forms import apply_service_errors
+from clinic.http import parse_int
 from clinic.roles import role_of
 from patients import selectors, services
 from patients.filters import PatientFilter
@@ -105,7 +106,10 @@ def patient_edit(request, pk: int):
 def patient_discharge(request, pk: int):
     _staff_role(request)
     patient = selectors.patient_get(user=request.user, pk=pk)
-    services.patient_discharge(user=request.user, patient=patient)
+    version = parse_int(request.POST.get("version"))
+    if version is None:  # the page's form always sends it
+        raise StaleVersion("Reload the patient's page and try again.")
+    services.patient_discharge(user=request.user, patient=patient, version=version)
     messages.success(request, f"{patient.full_name} discharged. The record is kept.")
     return redirect("patients:detail", pk=patient.pk)
 

@@ -12,6 +12,8 @@ from patients.models import Consultation, Patient, Reminder, Symptom
 
 User = get_user_model()
 
+VERSION_REQUIRED = "Required: send the patient's version you read (a stale one is 409)."
+
 
 class PatientSerializer(serializers.ModelSerializer):
     symptoms = serializers.ListField(
@@ -39,7 +41,10 @@ class PatientSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=0,
-        help_text="Optimistic locking: send the version you read; a stale one is refused (409).",
+        help_text=(
+            "Optimistic locking: required on PATCH, the version you read "
+            "(400 without it, 409 when someone changed the patient since). Ignored on POST."
+        ),
     )
 
     class Meta:
@@ -72,6 +77,22 @@ class PatientSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["mrn", "contact_consent_at", "created_at", "updated_at"]
+
+    def to_internal_value(self, data):
+        # A change names the version it was made from (docs/rules.md, optimistic
+        # locking), listed with any other field at fault.
+        missing = self.instance is not None and (
+            not hasattr(data, "get") or data.get("version") in (None, "")
+        )
+        try:
+            validated = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if missing and isinstance(exc.detail, dict):
+                exc.detail.setdefault("version", [VERSION_REQUIRED])
+            raise
+        if missing:
+            raise serializers.ValidationError({"version": [VERSION_REQUIRED]})
+        return validated
 
     def validate_symptoms(self, value):
         if len(set(value)) != len(value):

@@ -98,8 +98,10 @@ def test_consultation_list_and_create_are_logged(api_client_for, physical_therap
 def test_patient_update_and_failed_update_are_logged(api_client_for, massage_therapist, patient):
     api = api_client_for(massage_therapist)
     url = f"/api/v1/patients/{patient.id}/"
-    assert api.patch(url, {"severity": "severe"}, format="json").status_code == 200
-    assert api.patch(url, {"severity": "extreme"}, format="json").status_code == 400
+    changed = {"severity": "severe", "version": patient.version}
+    assert api.patch(url, changed, format="json").status_code == 200
+    bad = {"severity": "extreme", "version": patient.version + 1}
+    assert api.patch(url, bad, format="json").status_code == 400
     events = list(AuditEvent.objects.filter(patient=patient).order_by("id"))
     assert [(e.action, e.status_code) for e in events] == [
         (AuditAction.UPDATE, 200),

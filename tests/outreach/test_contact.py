@@ -43,13 +43,21 @@ def test_api_records_contact_and_dates_the_consent(api_client_for, physical_ther
     assert listed["contact_consent"] is True and listed["email"] == "ada@example.org"
 
 
+def _version(pk: int) -> dict:
+    """A patient change names the version it was made from (400 without)."""
+    return {"version": Patient.objects.get(pk=pk).version}
+
+
 def test_consent_defaults_to_no_and_withdrawal_clears_its_date(api_client_for, physical_therapist):
     client = api_client_for(physical_therapist)
     pk = client.post("/api/v1/patients/", NEW).json()["id"]
     assert Patient.objects.get(pk=pk).contact_consent is False
-    assert client.patch(f"/api/v1/patients/{pk}/", {"contact_consent": True}).status_code == 200
+    given = {"contact_consent": True, **_version(pk)}
+    assert client.patch(f"/api/v1/patients/{pk}/", given).status_code == 200
     assert Patient.objects.get(pk=pk).contact_consent_at is not None
-    body = client.patch(f"/api/v1/patients/{pk}/", {"contact_consent": False}).json()
+    body = client.patch(
+        f"/api/v1/patients/{pk}/", {"contact_consent": False, **_version(pk)}
+    ).json()
     assert body["contact_consent"] is False and body["contact_consent_at"] is None
     # History keeps the consent that was given and withdrawn.
     assert Patient.objects.get(pk=pk).history.filter(contact_consent=True).exists()
@@ -59,7 +67,8 @@ def test_consent_date_is_kept_when_other_fields_change(api_client_for, physical_
     client = api_client_for(physical_therapist)
     pk = client.post("/api/v1/patients/", {**NEW, "contact_consent": True}).json()["id"]
     first = Patient.objects.get(pk=pk).contact_consent_at
-    client.patch(f"/api/v1/patients/{pk}/", {"phone": "555 0100", "contact_consent": True})
+    changed = {"phone": "555 0100", "contact_consent": True, **_version(pk)}
+    assert client.patch(f"/api/v1/patients/{pk}/", changed).status_code == 200
     assert Patient.objects.get(pk=pk).contact_consent_at == first
 
 
@@ -94,6 +103,7 @@ def test_patient_page_and_form_show_contact(client, physical_therapist):
             "email": "bo@example.org",
             "phone": "555 0101",
             "contact_consent": "on",
+            "version": patient.version,
         },
     )
     assert response.status_code == 302

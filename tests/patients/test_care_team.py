@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def patch(api, patient, **data):
+    """PATCH the patient, naming the version stored now unless the test gives one."""
+    data.setdefault("version", Patient.objects.get(pk=patient.pk).version)
     return api.patch(f"/api/v1/patients/{patient.pk}/", data, format="json")
 
 
@@ -169,6 +171,73 @@ def test_patient_patch_with_a_stale_version_is_409(api_client_for, massage_thera
     assert stale.status_code == 409
     patient.refresh_from_db()
     assert patient.severity == "severe"
+
+
+@pytest.mark.parametrize("sent", [{}, {"version": None}, {"version": ""}])
+def test_patient_patch_requires_a_version(api_client_for, massage_therapist, patient, sent):
+    api = api_client_for(massage_therapist)
+    response = api.patch(
+        f"/api/v1/patients/{patient.pk}/", {"severity": "severe", **sent}, format="json"
+    )
+    assert response.status_code == 400
+    assert "version" in response.json()
+    patient.refresh_from_db()
+    assert patient.severity == "moderate"
+
+
+def test_a_missing_version_is_named_beside_other_bad_fields(
+    api_client_for, massage_therapist, patient
+):
+    response = api_client_for(massage_therapist).patch(
+        f"/api/v1/patients/{patient.pk}/", {"severity": "extreme"}, format="json"
+    )
+    assert response.status_code == 400
+    assert {"severity", "version"} <= set(response.json())
+
+
+def test_a_hidden_patient_is_404_before_the_missing_version(api_client_for, patient):
+    stranger = factories.MassageTherapistFactory()
+    response = api_client_for(stranger).patch(
+        f"/api/v1/patients/{patient.pk}/", {"severity": "severe"}, format="json"
+    )
+    assert response.status_code == 404
+
+
+def test_the_edit_page_sends_the_version_and_a_stale_one_changes_nothing(
+    client, massage_therapist, patient
+):
+    client.force_login(massage_therapist)
+    url = f"/patients/{patient.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{patient.version}"' in page
+    form = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": "1960-05-17",
+        "neuropathy_cause": "diabetes",
+        "severity": "severe",
+        "symptoms": ["pain"],
+        "home_location": patient.home_location_id,
+    }
+    missing = client.post(url, form)
+    assert missing.status_code == 200 and "version" in missing.context["form"].errors
+    stale = client.post(url, {**form, "version": patient.version - 1})
+    assert stale.status_code == 200 and "changed by someone else" in stale.content.decode()
+    patient.refresh_from_db()
+    assert patient.severity == "moderate"
+    assert client.post(url, {**form, "version": patient.version}).status_code == 302
+
+
+def test_the_discharge_button_names_the_version(client, massage_therapist, patient):
+    client.force_login(massage_therapist)
+    url = f"/patients/{patient.pk}/discharge/"
+    assert client.post(url).status_code == 302  # refused: back with a message
+    assert client.post(url, {"version": patient.version - 1}).status_code == 302
+    patient.refresh_from_db()
+    assert patient.status == "active"
+    client.post(url, {"version": patient.version})
+    patient.refresh_from_db()
+    assert patient.status == "discharged"
 
 
 def test_plan_patch_requires_a_version(api_client_for, massage_therapist, patient):

@@ -52,6 +52,7 @@ def test_manager_assigns_care_team(client, manager, patient):
         **FORM,
         "massage_therapist": new_mt.pk,
         "physical_therapist": patient.physical_therapist_id,
+        "version": patient.version,
     }
     response = client.post(reverse("patients:edit", args=[patient.pk]), data)
     assert response.status_code == 302
@@ -112,7 +113,7 @@ def test_other_teams_patient_is_404(client, massage_therapist, name):
 
 def test_discharge_keeps_the_record(client, physical_therapist, patient):
     client.force_login(physical_therapist)
-    client.post(reverse("patients:discharge", args=[patient.pk]))
+    client.post(reverse("patients:discharge", args=[patient.pk]), {"version": patient.version})
     patient.refresh_from_db()
     assert patient.status == "discharged"
 

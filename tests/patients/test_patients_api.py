@@ -40,7 +40,9 @@ def test_therapist_creating_patient_joins_care_team_and_gets_mrn(api_client_for,
 
 def test_patient_change_is_kept_in_history_with_who(api_client_for, patient, massage_therapist):
     response = api_client_for(massage_therapist).patch(
-        f"/api/v1/patients/{patient.id}/", {"severity": "severe"}, format="json"
+        f"/api/v1/patients/{patient.id}/",
+        {"severity": "severe", "version": patient.version},
+        format="json",
     )
     assert response.status_code == 200
     latest = patient.history.first()
@@ -144,7 +146,9 @@ def test_no_delete(api_client_for, manager, patient):
 
 def test_discharge_by_patch(api_client_for, manager, patient):
     response = api_client_for(manager).patch(
-        f"/api/v1/patients/{patient.id}/", {"status": "discharged"}, format="json"
+        f"/api/v1/patients/{patient.id}/",
+        {"status": "discharged", "version": patient.version},
+        format="json",
     )
     assert response.status_code == 200
     patient.refresh_from_db()
@@ -155,7 +159,9 @@ def test_discharge_by_patch(api_client_for, manager, patient):
 def test_manager_reassigns_care_team(api_client_for, manager, patient):
     new_pt = factories.PhysicalTherapistFactory()
     response = api_client_for(manager).patch(
-        f"/api/v1/patients/{patient.id}/", {"physical_therapist": new_pt.id}, format="json"
+        f"/api/v1/patients/{patient.id}/",
+        {"physical_therapist": new_pt.id, "version": patient.version},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["physical_therapist"] == new_pt.id

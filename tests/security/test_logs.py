@@ -59,7 +59,11 @@ def test_full_flow_logs_no_names_mrn_diagnosis_notes_or_tokens(
     )
     assert created.status_code == 201, created.json()
     patient = Patient.objects.get(pk=created.json()["id"])
-    mt.patch(f"/api/v1/patients/{patient.pk}/", {"date_of_birth": "2999-01-01"}, format="json")
+    mt.patch(
+        f"/api/v1/patients/{patient.pk}/",
+        {"date_of_birth": "2999-01-01", "version": patient.version},
+        format="json",
+    )
     api_client_for(factories.MassageTherapistFactory()).get(f"/api/v1/patients/{patient.pk}/")
     # consultation, plan, session, completion with notes, reports and progress
     pt.post(

@@ -93,7 +93,13 @@ MATRIX: dict[str, E] = {
     "patients:create": E("GET", None, READ_PAGE),
     "patients:detail": team("GET", "patient", TEAM_PAGE),
     "patients:edit": team("GET", "patient", TEAM_PAGE),
-    "patients:discharge": E("POST", "patient", "302 302 302 login", "302 404 404 login"),
+    "patients:discharge": E(
+        "POST",
+        "patient",
+        "302 302 302 login",
+        "302 404 404 login",
+        body=lambda w: {"version": w.own["patient"].version},
+    ),
     # Therapists record consultations; managers read them (docs/rules.md).
     "patients:consultation-create": E("GET", "patient", "403 200 200 login", "403 404 404 login"),
     "api:patient-list": E("GET", None, READ_API),
