@@ -97,6 +97,37 @@ def location_in_scope(user, location: Location | int | None) -> Location | None:
     return found
 
 
+def list_location(user, location) -> Location | None:
+    """R17 for the `?location=` filter of the patient and session lists (pages and API).
+
+    A manager: as reports (`location_in_scope`: a location they manage, 403
+    otherwise); a therapist: a location they work at (403 otherwise). None
+    (no filter asked) passes through.
+    """
+    if location in (None, ""):
+        return None
+    if role_of(user) == Role.CLINIC_MANAGER:
+        return location_in_scope(user, location)
+    pk = location.pk if isinstance(location, Location) else location
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise WrongRole("You do not work at this location.") from exc
+    if pk not in work_location_ids(user):
+        raise WrongRole("You do not work at this location.")
+    return Location.objects.get(pk=pk)
+
+
+def list_location_choices(user) -> QuerySet[Location]:
+    """The locations `list_location` accepts for `user`, for a filter's drop-down."""
+    if role_of(user) == Role.CLINIC_MANAGER:
+        managed = managed_location_ids(user)
+        if managed is None:
+            return Location.objects.all()
+        return Location.objects.filter(pk__in=managed)
+    return Location.objects.filter(staff__user=user)
+
+
 def _active_managers():
     from django.contrib.auth import get_user_model
 

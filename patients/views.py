@@ -14,6 +14,7 @@ from clinic.errors import RuleRefused, StaleVersion
 from clinic.forms import apply_service_errors
 from clinic.http import parse_int
 from clinic.roles import role_of
+from locations.switcher import query_with_location
 from patients import selectors, services
 from patients.filters import PatientFilter
 from patients.forms import ConsultationForm, PatientForm
@@ -29,8 +30,11 @@ def _staff_role(request) -> str:
 @login_required
 def patient_list(request):
     _staff_role(request)
+    # The switcher's remembered location is the default ?location= (R17).
     filterset = PatientFilter(
-        request.GET or None, queryset=selectors.patient_list(user=request.user)
+        query_with_location(request),
+        queryset=selectors.patient_list(user=request.user).select_related("home_location"),
+        request=request,
     )
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -40,7 +44,13 @@ def patient_list(request):
     return render(
         request,
         "patients/patient_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            # The location filter and column, when the caller's scope has more than one.
+            "many_locations": len(filterset.location_choices) > 1,
+        },
     )
 
 

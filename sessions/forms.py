@@ -279,3 +279,4 @@ class CalendarForm(forms.Form):
     week = dates.DateField(required=False, widget=DateInput())
     therapist = IdField(required=False)
     patient = IdField(required=False)
+    location = IdField(required=False)

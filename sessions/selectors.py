@@ -52,9 +52,16 @@ def session_list(
     therapist=None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    location=None,
 ) -> QuerySet[TherapySession]:
-    """Visible sessions, filtered; `date_from`/`date_to` are inclusive clinic-local days."""
+    """Visible sessions, filtered; `date_from`/`date_to` are inclusive clinic-local days.
+
+    `location` (checked by the caller with `locations.selectors.list_location`)
+    keeps the sessions held there.
+    """
     qs = sessions_visible_to(user)
+    if location is not None:
+        qs = qs.filter(location=location)
     if patient is not None:
         qs = qs.filter(patient=patient)
     if plan is not None:

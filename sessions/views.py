@@ -20,6 +20,8 @@ from clinic import clinical, clock
 from clinic.forms import apply_service_errors
 from clinic.http import redirect_next
 from clinic.roles import Role, role_of
+from locations.selectors import list_location, list_location_choices
+from locations.switcher import location_param, query_with_location
 from patients.selectors import clearance_check, patient_get
 from sessions import selectors, services
 from sessions.forms import (
@@ -63,15 +65,25 @@ def _session_actions(user, session) -> dict:
     }
 
 
+def _location_filter(user, location) -> dict:
+    """The lists' location drop-down: the caller's locations, when there is a choice."""
+    choices = list(list_location_choices(user))
+    return {"location_choices": choices if len(choices) > 1 else [], "location": location}
+
+
 @login_required
 def today(request):
     """My sessions today (managers: the whole clinic's day), one tap to complete."""
     role = _role(request)
     day = timezone.localdate()
+    # R17: ?location= (default: the switcher's choice) narrows to one location, 403 outside.
+    location = list_location(request.user, location_param(request))
     if role == Role.CLINIC_MANAGER:
         sessions = selectors.day_for_manager(request.user)
     else:
         sessions = selectors.today_for(request.user)
+    if location is not None:
+        sessions = sessions.filter(location=location)
     rows = [(s, _session_actions(request.user, s)) for s in sessions]
     note_patients(request, (s.patient_id for s, _ in rows))
     return render(
@@ -82,6 +94,7 @@ def today(request):
             "day": day,
             "now": timezone.now(),
             "is_manager": role == Role.CLINIC_MANAGER,
+            **_location_filter(request.user, location),
         },
     )
 
@@ -90,9 +103,9 @@ def today(request):
 def calendar(request):
     """A week of sessions for one therapist (default: me) or one patient."""
     role = _role(request)
-    form = CalendarForm(request.GET)
-    form.is_valid()
+    form = CalendarForm(query_with_location(request) or {})
     q = form.cleaned_data if form.is_valid() else {}
+    location = list_location(request.user, q.get("location"))  # R17: 403 outside
     week = selectors.week_start(q.get("week") or timezone.localdate())
     days = [week + dt.timedelta(days=i) for i in range(7)]
     patient = therapist = None
@@ -109,6 +122,7 @@ def calendar(request):
         therapist=therapist,
         date_from=days[0] - dt.timedelta(days=1),
         date_to=days[-1] + dt.timedelta(days=1),
+        location=location,
     )
     by_day = {d: [] for d in days}
     for s in sessions:
@@ -118,7 +132,7 @@ def calendar(request):
     note_patients(request, (s.patient_id for day in by_day.values() for s in day))
     base = (
         f"patient={patient.pk}&" if patient else (f"therapist={therapist.pk}&" if therapist else "")
-    )
+    ) + (f"location={location.pk}&" if location else "")
     return render(
         request,
         "sessions/calendar.html",
@@ -134,6 +148,7 @@ def calendar(request):
                 groups__name__in=[Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST]
             ),
             "base_query": base,
+            **_location_filter(request.user, location),
         },
     )
 

@@ -15,6 +15,7 @@ from audit.routes import note_patient
 from clinic import dates
 from clinic.forms import IdField
 from clinic.roles import require_role
+from locations.selectors import list_location
 from outreach.home import home_adherence_pct
 from patients.selectors import patient_get, patients_visible_to
 from plans.models import TreatmentPlan
@@ -43,6 +44,7 @@ class SessionQueryForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "")] + SessionStatus.choices, required=False)
     therapist = IdField(required=False)
     date = dates.DateField(required=False)
+    location = IdField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +61,11 @@ LIST_PARAMETERS = [
     OpenApiParameter("date", OpenApiTypes.DATE, description="one clinic-local day"),
     OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
+    OpenApiParameter(
+        "location",
+        OpenApiTypes.INT,
+        description="held at this location (one the caller manages or works at; 403 otherwise)",
+    ),
 ]
 
 
@@ -93,7 +100,9 @@ class SessionViewSet(
         if q.get("patient") is not None:
             patient_get(user=request.user, pk=q["patient"])  # hidden: 404, never an empty 200
         day = q.get("date")
+        location = list_location(request.user, q.get("location"))  # R17: 403 outside
         qs = selectors.session_list(
+            location=location,
             user=request.user,
             patient=q.get("patient"),
             plan=q.get("plan"),

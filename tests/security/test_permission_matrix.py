@@ -355,6 +355,12 @@ SCOPED_PAGES = (
     "audit:log",
     "api:reports-clinic",
     "api:reports-sessions-csv",
+    # the lists' location filter
+    "patients:list",
+    "api:patient-list",
+    "sessions:today",
+    "sessions:calendar",
+    "api:session-list",
 )
 
 
