@@ -444,6 +444,32 @@ class Reminder(models.Model):
     def is_open(self) -> bool:
         return self.resolved_at is None
 
+    # --- what the recipient is shown (API and inbox) ---------------------------
+    # A reminder outlives a care-team change: it stays in its recipient's
+    # history, but someone who may no longer see the patient (R3) is not shown
+    # the name, MRN or message (which names the patient). `on_team` is
+    # annotated by patients.selectors.reminders_for; without it nothing is shown.
+
+    FORMER_PATIENT_MESSAGE = (
+        "About a patient who is no longer in your care; the reminder is kept as history."
+    )
+
+    @property
+    def shows_patient(self) -> bool:
+        return bool(getattr(self, "on_team", False))
+
+    @property
+    def shown_patient_name(self) -> str | None:
+        return self.patient.full_name if self.shows_patient else None
+
+    @property
+    def shown_patient_mrn(self) -> str | None:
+        return self.patient.mrn if self.shows_patient else None
+
+    @property
+    def shown_message(self) -> str:
+        return self.message if self.shows_patient else self.FORMER_PATIENT_MESSAGE
+
 
 class ReminderDigest(models.Model):
     """One staff member's daily reminder e-mail: claimed before sending, so sent once a day."""

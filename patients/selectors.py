@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clinic import clock
 from clinic.errors import NotVisible
@@ -93,7 +93,16 @@ def consultation_list(*, patient: Patient) -> QuerySet[Consultation]:
 
 
 def reminders_for(user) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(recipient=user).select_related("patient")
+    """The user's own reminders, each with `on_team`: may they still see its patient (R3)?
+
+    Off the care team (or outside a manager's locations), the reminder shows
+    no name, MRN or message (`Reminder.shown_*`).
+    """
+    return (
+        Reminder.objects.filter(recipient=user)
+        .select_related("patient")
+        .annotate(on_team=Exists(patients_visible_to(user).filter(pk=OuterRef("patient_id"))))
+    )
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,17 @@ from patients.models import Reminder, ReminderKind
 
 
 class InboxReminderSerializer(ReminderSerializer):
-    """SPEC fields plus what a client needs to show the row without another request."""
+    """SPEC fields plus what a client needs to show the row without another request.
 
-    patient_name = serializers.CharField(source="patient.full_name", read_only=True)
-    patient_mrn = serializers.CharField(source="patient.mrn", read_only=True)
+    For a patient the caller may no longer see (they left the care team),
+    `patient_name` and `patient_mrn` are null and `message` says only that.
+    """
+
+    message = serializers.CharField(source="shown_message", read_only=True)
+    patient_name = serializers.CharField(
+        source="shown_patient_name", read_only=True, allow_null=True
+    )
+    patient_mrn = serializers.CharField(source="shown_patient_mrn", read_only=True, allow_null=True)
 
     class Meta(ReminderSerializer.Meta):
         fields = [
