@@ -3,6 +3,7 @@
 Environment: BENCH_PATIENTS (default 20,000), BENCH_SESSIONS (200,000),
 BENCH_REPEAT (timed repetitions, default 5), BENCH_COMPLETIONS (sessions
 completed through the API, default 1,000 or a tenth of the patients),
+BENCH_LOCATIONS (locations in mixed time zones, default 20),
 DATABASE_URL / BENCH_DATABASE_URL (see bench/database.py: the benchmark
 database is WIPED), BENCH_BROKER_URL (default memory://).
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     sessions = _env_int("BENCH_SESSIONS", 200_000)
     repeat = max(1, _env_int("BENCH_REPEAT", 5))
     completions = _env_int("BENCH_COMPLETIONS", min(1000, max(10, patients // 10)))
+    locations = max(1, _env_int("BENCH_LOCATIONS", 20))
     output = args.output or (SMOKE_RESULTS if args.smoke else RESULTS)
 
     url = database.bench_database_url()
@@ -67,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             data = datagen.load()
         except Exception:  # noqa: BLE001 - no usable previous data: start afresh
             data = None
-        if data and (data.patients != patients + 1 or len(data.completion_sessions) == 0):
+        if data and (
+            data.patients != patients + 1
+            or len(data.completion_sessions) == 0
+            or len(data.locations) != locations
+        ):
             data = None
         if data is None:
             from django.db import connections
@@ -83,10 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: migrated in {time.perf_counter() - started:.1f}s")
         from bench import datagen
 
-        data = datagen.generate(patients=patients, sessions=sessions, completions=completions)
+        data = datagen.generate(
+            patients=patients, sessions=sessions, completions=completions, locations=locations
+        )
         print(
             f"bench: generated {data.patients:,} patients, {data.sessions:,} sessions, "
-            f"{data.staff} staff in {data.seconds:.1f}s ({data.counts})"
+            f"{data.staff} staff, {len(data.locations)} locations in {data.seconds:.1f}s "
+            f"({data.counts}); report aggregates rebuilt in {data.aggregates_seconds:.1f}s"
         )
     else:
         print(f"bench: reusing {data.patients:,} patients, {data.sessions:,} sessions")

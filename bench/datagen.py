@@ -2,9 +2,11 @@
 
 Shape, for P patients and S sessions (defaults 20,000 and 200,000):
 
-- one location, the migrations' "Main clinic" (R16): every patient's home and
-  every session's place; all staff work there, the managers are head office
-  (R17: they manage every location);
+- L locations (`BENCH_LOCATIONS`, default 20; R16): the migrations' "Main
+  clinic" and L-1 more, in mixed time zones (US, Europe, Asia, Australia).
+  Pod p's patients live at location p mod L, their sessions take place there
+  (on that location's local clock) and the pod's therapists work there; the
+  managers are head office (R17: they manage every location);
 - staff: one massage therapist and one physical therapist per "pod" of 100
   patients (a pod is a care team: both therapists of a patient are in it), up
   to 20 clinic managers, all with API tokens;
@@ -23,7 +25,11 @@ Shape, for P patients and S sessions (defaults 20,000 and 200,000):
   scheduled in the future;
 - one patient with 500 sessions (patient_progress);
 - up to 1,000 scheduled sessions in the past of cleared active patients, ready
-  to be completed through the API (session_complete_api).
+  to be completed through the API (session_complete_api);
+- the report's maintained aggregates (reports.models), filled by
+  `reports.rebuild.rebuild_report_aggregates()` after the bulk load, timed on
+  its own (`Dataset.aggregates_seconds`): a bulk load bypasses the services
+  that keep them.
 
 The numbers are seeded: two runs at the same scale produce the same data.
 """
@@ -52,12 +58,24 @@ from clinic.roles import Role
 from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
 from patients.models import Consultation, Patient
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
+from reports.rebuild import rebuild_report_aggregates
 from sessions.models import TherapySession
 
 POD_SIZE = 100
 SLOTS_PER_WEEK = 50  # Monday-Friday, 08:00-17:00, one-hour sessions
 PROGRESS_SESSIONS = 500
 MAX_MANAGERS = 20
+# The other sites' zones (the main clinic keeps TIME_ZONE, America/New_York by default).
+TIME_ZONES = [
+    "America/Los_Angeles",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "America/Denver",
+    "Australia/Sydney",
+    "Europe/London",
+    "America/Phoenix",
+    "America/Chicago",
+]
 
 CAUSES = [
     ("diabetes", 50, ""),
@@ -100,6 +118,8 @@ class Dataset:
     tokens: dict[str, str] = field(default_factory=dict)  # user id -> token key
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    locations: list[int] = field(default_factory=list)
+    aggregates_seconds: float = 0.0
 
     def token_for(self, user_id: int) -> str:
         return self.tokens[str(user_id)]
@@ -110,11 +130,12 @@ def _pick(rng: random.Random, weighted: list[tuple]) -> tuple:
 
 
 @transaction.atomic
-def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026) -> Dataset:
+def generate(
+    *, patients: int, sessions: int, completions: int, locations: int = 20, seed: int = 2026
+) -> Dataset:
     """Fill the (empty, migrated) database; return what the benchmarks use."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     now = timezone.now()
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
@@ -122,11 +143,20 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
     loader = BulkLoader()
     User = get_user_model()
 
-    # --- the location (R16): the migrations' "Main clinic", else a new one ----
-    location = Location.objects.filter(name=MAIN_LOCATION_NAME).first()
-    if location is None:
-        location = Location.objects.create(name=MAIN_LOCATION_NAME, time_zone=settings.TIME_ZONE)
-    location_id = location.pk
+    # --- the locations (R16): the migrations' "Main clinic", then more -------
+    main = Location.objects.filter(name=MAIN_LOCATION_NAME).first()
+    if main is None:
+        main = Location.objects.create(name=MAIN_LOCATION_NAME, time_zone=settings.TIME_ZONE)
+    sites = [main] + [
+        Location.objects.create(
+            name=f"Bench site {k}",
+            address=f"{k} Bench Street",
+            time_zone=TIME_ZONES[(k - 1) % len(TIME_ZONES)],
+        )
+        for k in range(1, max(1, locations))
+    ]
+    location_ids = [site.pk for site in sites]
+    zones = [zoneinfo.ZoneInfo(site.time_zone) for site in sites]
 
     # --- staff ------------------------------------------------------------
     pods = max(1, math.ceil(patients / POD_SIZE))
@@ -154,11 +184,18 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
         uid += 1
         return uid - 1
 
+    user_location: dict[int, int] = {}  # user id -> the location they work at
+
+    def site_of(pod: int) -> int:
+        return 0 if pod == pods else pod % len(sites)
+
     for pod in range(pods + 1):  # the extra pod is the progress patient's team
         mt_of_pod.append(add_user(Role.MASSAGE_THERAPIST, f"bench_mt{pod}", "Mia", f"Masseur{pod}"))
         pt_of_pod.append(
             add_user(Role.PHYSICAL_THERAPIST, f"bench_pt{pod}", "Paul", f"Physio{pod}")
         )
+        for user_id in (mt_of_pod[-1], pt_of_pod[-1]):
+            user_location[user_id] = location_ids[site_of(pod)]
     for m in range(n_managers):
         managers.append(add_user(Role.CLINIC_MANAGER, f"bench_mgr{m}", "Maria", f"Manager{m}"))
     loader.insert(User, users)
@@ -167,7 +204,8 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
     for i, row in enumerate(memberships):
         row["id"] = membership_id + i
     loader.insert(through, memberships)
-    # R16/R17: everyone works at the location; the managers are head office.
+    # R16/R17: a pod's therapists work at its location; the managers are head
+    # office (they work at the main clinic and manage every location).
     manager_ids = set(managers)
     scope_id = loader.next_id(StaffScope)
     scopes = [
@@ -180,7 +218,11 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
     loader.insert(
         works_at,
         (
-            {"id": works_id + k, "staffscope_id": scope["id"], "location_id": location_id}
+            {
+                "id": works_id + k,
+                "staffscope_id": scope["id"],
+                "location_id": user_location.get(scope["user_id"], location_ids[0]),
+            }
             for k, scope in enumerate(scopes)
         ),
     )
@@ -221,6 +263,8 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
         pid = pid0 + i
         pod = pods if i == progress_index else i // POD_SIZE
         j = i % POD_SIZE
+        site = site_of(pod)
+        tz, location_id = zones[site], location_ids[site]
         cause, _, detail = _pick(rng, CAUSES)
         severity = _pick(rng, SEVERITIES)[0]
         count = per_patient[i]
@@ -449,6 +493,9 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
         "sessions": loader.insert(TherapySession, session_rows),
     }
     loader.finish()
+    aggregates_started = time.perf_counter()
+    counts["report_aggregates"] = sum(rebuild_report_aggregates().values())
+    aggregates_seconds = round(time.perf_counter() - aggregates_started, 2)
     dataset = Dataset(
         patients=total_patients,
         sessions=len(session_rows),
@@ -458,7 +505,9 @@ def generate(*, patients: int, sessions: int, completions: int, seed: int = 2026
         completion_sessions=completion_ids,
         tokens=tokens,
         counts=counts,
-        seconds=round(time.perf_counter() - started, 2),
+        seconds=round(time.perf_counter() - started - aggregates_seconds, 2),
+        locations=location_ids,
+        aggregates_seconds=aggregates_seconds,
     )
     save(dataset)
     return dataset

@@ -31,6 +31,7 @@ from outreach.messages import patient_message
 from outreach.models import AppointmentReminder, LinkPurpose, PatientLink
 from outreach.services import link_issue, patient_time_zone
 from patients.models import PatientStatus, ReminderKind
+from reports import aggregates as report_aggregates
 from sessions.models import SessionStatus, TherapySession
 
 logger = logging.getLogger(__name__)
@@ -174,11 +175,13 @@ def appointment_cancel(*, link: PatientLink) -> str:
     if session.status != SessionStatus.SCHEDULED:
         raise RuleRefused("R26", "This appointment is no longer scheduled.", field="session")
     if cancel_is_in_time(session, now):
+        counted_before = report_aggregates.counted(session)
         session.status = SessionStatus.CANCELLED
         session.cancel_reason = CANCELLED_BY_PATIENT
         session.status_changed_at = now
         session.status_changed_by = None
         session.save(update_fields=["status", "cancel_reason", "status_changed_at"])
+        report_aggregates.recount(before=counted_before, after=report_aggregates.counted(session))
         return "cancelled"
     if session.patient_cancel_requested_at is None:
         session.patient_cancel_requested_at = now

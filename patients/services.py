@@ -136,6 +136,7 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
     edit always names it (the API and the pages require it, 400 / form error);
     only the clinic's own steps (an intake accepted, R28) change without it.
     """
+    from reports import aggregates as report_aggregates  # reports reads sessions and patients
     from sessions.reassignment import sessions_follow_care_team
 
     role = require_role(user, *Role.values)
@@ -186,6 +187,7 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
 
             on_patient_discharged(patient.pk)  # R23: no reminder for a discharged patient
     patient.full_clean()
+    report_aggregates.patient_home_changed(patient=patient)  # its figures follow it (R17)
     patient.save()
     return patient
 

@@ -15,6 +15,7 @@ from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
 from patients.models import Consultation, Patient
 from patients.services import latest_consultation_store
 from plans.models import Exercise, ExercisePrescription, MassageComponent, TreatmentPlan
+from reports import aggregates as report_aggregates
 from sessions.models import TherapySession
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -189,3 +190,10 @@ class TherapySessionFactory(factory.django.DjangoModelFactory):
     duration_minutes = 60
     massage_therapist = factory.SelfAttribute("patient.massage_therapist")
     physical_therapist = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the session services do: the report's aggregates count the new session.
+        session = super()._create(model_class, *args, **kwargs)
+        report_aggregates.recount(before=None, after=report_aggregates.counted(session))
+        return session

@@ -1,7 +1,18 @@
-"""The managers' clinic report over all sessions (all time, no filter)."""
+"""The managers' clinic report: three ways of asking, one hand-written lower bound.
+
+* `clinic_report`: all time, chain-wide, computed from the sessions
+  (`clinic_report_from_sessions`, the path a window or a filter takes) against
+  4 hand-written GROUP BY statements over the sessions: ≤ 1.5.
+* `clinic_report_chain`: the same question through `clinic_report()`, which
+  reads the maintained aggregates: ≤ 0.1 × the same scan.
+* `clinic_report_location`: one location, the last 90 days (`?location=` and a
+  window), against the same statements narrowed to that location's patients
+  and the window: ≤ 1.5.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import importlib
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +30,35 @@ from sessions.models import SessionKind
 SESSIONS = "therapy_sessions_therapysession"
 
 
-def _outcomes_sql() -> str:
+def _sessions_from(scope: dict) -> str:
+    """The sessions the report covers: the table, or its window / one location's patients."""
+    if not scope.get("location") and not scope.get("lo"):
+        return SESSIONS
+    where = []
+    if scope.get("lo"):
+        where.append("s.scheduled_start >= %(lo)s AND s.scheduled_start < %(hi)s")
+    if scope.get("location"):
+        where.append(
+            "s.patient_id IN "
+            "(SELECT id FROM patients_patient WHERE home_location_id = %(location)s)"
+        )
+    return f"(SELECT s.* FROM {SESSIONS} s WHERE {' AND '.join(where)}) AS scoped"
+
+
+def _sql_params(scope: dict) -> dict:
+    """The scope as SQL parameters: on SQLite an instant is compared as Django stores it."""
+    params = dict(scope)
+    for name in ("lo", "hi"):
+        if name in params and not postgres():
+            params[name] = params[name].astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    return params
+
+
+def _patients_where(scope: dict, alias: str = "p") -> str:
+    return f" AND {alias}.home_location_id = %(location)s" if scope.get("location") else ""
+
+
+def _outcomes_sql(scope: dict) -> str:
     """Per-patient R14 outcome (first/last completed session), grouped by cause and therapist."""
     return f"""
 WITH ranked AS (
@@ -27,7 +66,7 @@ WITH ranked AS (
         row_number() OVER (PARTITION BY patient_id ORDER BY scheduled_start, id) AS rn_first,
         row_number() OVER (PARTITION BY patient_id ORDER BY scheduled_start DESC, id DESC)
             AS rn_last
-    FROM {SESSIONS} WHERE status = 'completed' AND pain_before IS NOT NULL
+    FROM {_sessions_from(scope)} WHERE status = 'completed' AND pain_before IS NOT NULL
 ), course AS (
     SELECT patient_id,
         max(CASE WHEN rn_first = 1 THEN id END) AS baseline_id,
@@ -53,6 +92,7 @@ WITH ranked AS (
         CASE WHEN c.baseline_id IS NULL THEN NULL
              WHEN c.baseline_id = c.latest_id THEN 0 ELSE 1 END AS followed_up
     FROM patients_patient p LEFT JOIN course c ON c.patient_id = p.id
+    WHERE 1 = 1{_patients_where(scope)}
 )
 SELECT 'cause', neuropathy_cause, CAST(NULL AS bigint), count(*), sum(followed_up),
     avg(pain_change), avg(mobility_change), sum(pain_responder), count(mobility_responder),
@@ -71,38 +111,39 @@ FROM o WHERE pt IS NOT NULL GROUP BY pt
 """
 
 
-def _sessions_sql() -> str:
+def _sessions_sql(scope: dict) -> str:
     if postgres():
         week = f"to_char(date_trunc('week', scheduled_start AT TIME ZONE '{_tz()}'), 'YYYY-MM-DD')"
     else:
         week = f"substr(django_datetime_trunc('week', scheduled_start, '{_tz()}', 'UTC'), 1, 10)"
     relief = "pain_before - pain_after"
+    source = _sessions_from(scope)
     return f"""
 SELECT 'status', status, CAST(NULL AS bigint), count(*), CAST(NULL AS numeric),
     CAST(NULL AS numeric), CAST(NULL AS numeric), CAST(NULL AS bigint), CAST(NULL AS bigint)
-FROM {SESSIONS} GROUP BY status
+FROM {source} GROUP BY status
 UNION ALL
 SELECT 'kind', kind, NULL, count(*), avg({relief}), avg(pain_before - pain_after_massage),
     avg(pain_before), NULL, NULL
-FROM {SESSIONS} WHERE status = 'completed' GROUP BY kind
+FROM {source} WHERE status = 'completed' GROUP BY kind
 UNION ALL
 SELECT 'therapist', NULL, massage_therapist_id, count(*), NULL, NULL, NULL,
     sum({relief}), count({relief})
-FROM {SESSIONS} WHERE status = 'completed' AND massage_therapist_id IS NOT NULL
+FROM {source} WHERE status = 'completed' AND massage_therapist_id IS NOT NULL
 GROUP BY massage_therapist_id
 UNION ALL
 SELECT 'therapist', NULL, physical_therapist_id, count(*), NULL, NULL, NULL,
     sum({relief}), count({relief})
-FROM {SESSIONS} WHERE status = 'completed' AND physical_therapist_id IS NOT NULL
+FROM {source} WHERE status = 'completed' AND physical_therapist_id IS NOT NULL
 GROUP BY physical_therapist_id
 UNION ALL
 SELECT 'week', {week}, NULL, count(*), avg(pain_before), avg(pain_after), avg(mobility_score),
     NULL, NULL
-FROM {SESSIONS} WHERE status = 'completed' GROUP BY {week}
+FROM {source} WHERE status = 'completed' GROUP BY {week}
 """
 
 
-def _consultations_sql() -> str:
+def _consultations_sql(scope: dict) -> str:
     """R4 over the latest consultation stored on each active patient (as the app reads it)."""
     if postgres():
         days = "%(today)s::date - since"
@@ -120,7 +161,7 @@ WITH a AS (
         CASE WHEN p.consultation_outcome = '' THEN {local_date("p.created_at")}
              ELSE p.consultation_valid_until END AS since
     FROM patients_patient p
-    WHERE p.status = 'active'
+    WHERE p.status = 'active'{_patients_where(scope)}
 ), totals AS (
     SELECT count(*) AS active,
         count(CASE WHEN status IN ('cleared', 'cleared_with_restrictions') THEN 1 END) AS cleared
@@ -135,11 +176,19 @@ ORDER BY o.days DESC, o.{by_name}, o.created_at, o.id
 """
 
 
-STAFF_SQL = """
+def _staff_sql(scope: dict) -> str:
+    works_at = (
+        """ AND u.id IN (SELECT ss.user_id FROM locations_staffscope ss
+            JOIN locations_staffscope_locations sl ON sl.staffscope_id = ss.id
+            WHERE sl.location_id = %(location)s)"""
+        if scope.get("location")
+        else ""
+    )
+    return f"""
 SELECT u.id, u.username, u.first_name, u.last_name, g.name
 FROM auth_user u JOIN auth_user_groups ug ON ug.user_id = u.id
 JOIN auth_group g ON g.id = ug.group_id
-WHERE u.is_active AND g.name IN ('massage_therapist', 'physical_therapist')
+WHERE u.is_active AND g.name IN ('massage_therapist', 'physical_therapist'){works_at}
 ORDER BY g.name, u.last_name, u.first_name, u.id
 """
 
@@ -174,48 +223,60 @@ def _pct(part, whole):
 class ClinicReport(Case):
     name = "clinic_report"
     target = 1.5
-    app_path = "reports.selectors.clinic_report() (all time, no filter)"
-    lower_bound_path = "4 hand-written GROUP BY queries"
+    app_path = "reports.selectors.clinic_report_from_sessions() (all time, no filter)"
+    lower_bound_path = "4 hand-written GROUP BY queries over the sessions"
+    function = "clinic_report_from_sessions"
 
     def unavailable(self):
-        for module_name in ("reports.selectors", "reports.services"):
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            self.report = getattr(module, "clinic_report", None)
-            if self.report:
-                return None
-        return "reports.selectors.clinic_report / reports.services.clinic_report is missing"
+        module = importlib.import_module("reports.selectors")
+        self.report = getattr(module, self.function, None)
+        if self.report is None:
+            return f"reports.selectors.{self.function} is missing"
+        return None
+
+    def scope(self, data) -> dict:
+        """The question: {} for all time chain-wide; location, start/end and lo/hi otherwise."""
+        return {}
 
     def n(self, data):
-        return fetch_all(f"SELECT count(*) FROM {SESSIONS}")[0][0]
+        scope = self.scope(data)
+        return fetch_all(f"SELECT count(*) FROM {_sessions_from(scope)}", _sql_params(scope))[0][0]
 
     def app(self, data):
-        return self.report()
+        scope = self.scope(data)
+        if not scope:
+            return self.report()
+        return self.report(
+            start=scope["start"],
+            end=scope["end"],
+            locations=frozenset({scope["location"]}),
+            location=scope["location"],
+        )
 
     def lower_bound(self, data):
-        today = timezone.localdate()
+        scope = self.scope(data)
         params = {
             "points": PAIN_RESPONDER_POINTS,
             "pct": PAIN_RESPONDER_PCT,
             "mobility": MOBILITY_RESPONDER_POINTS,
-            "today": today,
+            "today": timezone.localdate(),
+            **_sql_params(scope),
         }
-        outcomes = fetch_all(_outcomes_sql(), params)
-        sessions = fetch_all(_sessions_sql())
-        consultations = fetch_all(_consultations_sql(), params)
-        staff = fetch_all(STAFF_SQL)
-        return self._shape(outcomes, sessions, consultations, staff)
+        outcomes = fetch_all(_outcomes_sql(scope), params)
+        sessions = fetch_all(_sessions_sql(scope), params)
+        consultations = fetch_all(_consultations_sql(scope), params)
+        staff = fetch_all(_staff_sql(scope), params)
+        return self._shape(outcomes, sessions, consultations, staff, scope)
 
-    def _shape(self, outcomes, sessions, consultations, staff) -> dict:
+    def _shape(self, outcomes, sessions, consultations, staff, scope) -> dict:
         """Lay the SQL figures out as the report does (rounding, labels, order)."""
+        start, end = scope.get("start"), scope.get("end")
         report = {
-            "start": None,
-            "end": None,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
             "therapist": None,
             "cause": None,
-            "location": None,
+            "location": scope.get("location"),
             "thresholds": {
                 "pain_responder_points": PAIN_RESPONDER_POINTS,
                 "pain_responder_pct": PAIN_RESPONDER_PCT,
@@ -329,3 +390,38 @@ class ClinicReport(Case):
             )
         ]
         return report
+
+
+class ClinicReportChain(ClinicReport):
+    """All time, chain-wide, as the dashboard asks: the maintained aggregates against a scan."""
+
+    name = "clinic_report_chain"
+    target = 0.1
+    app_path = "reports.selectors.clinic_report() (all time, chain-wide: maintained aggregates)"
+    lower_bound_path = "the same 4 GROUP BY queries, scanning every session"
+    function = "clinic_report"
+
+
+class ClinicReportLocation(ClinicReport):
+    """One location's last 90 days (`?location=` with a window): reads that window's sessions."""
+
+    name = "clinic_report_location"
+    target = 1.5
+    app_path = "reports.selectors.clinic_report(start, end, locations={one}) (last 90 days)"
+    lower_bound_path = "the 4 GROUP BY queries narrowed to the location's patients and the window"
+    function = "clinic_report"
+    DAYS = 90
+
+    def scope(self, data) -> dict:
+        # A site other than the main clinic when there is one (its own time zone).
+        location = data.locations[1] if len(data.locations) > 1 else data.locations[0]
+        end = timezone.localdate()
+        start = end - dt.timedelta(days=self.DAYS - 1)
+        return {
+            "location": location,
+            "start": start,
+            "end": end,
+            # Clinic-local midnights, as reports.selectors.sessions_in_window bounds the window.
+            "lo": timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+            "hi": timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
+        }

@@ -43,6 +43,7 @@ class SessionCompleteApi(Case):
     def setup(self, data):
         self.client = APIClient()
         ids = data.completion_sessions
+        self._keep_report_aggregates(ids)
         rows = (
             fetch_all(
                 f"SELECT id, kind, massage_therapist_id, physical_therapist_id FROM {SESSIONS} "
@@ -84,6 +85,40 @@ class SessionCompleteApi(Case):
                 adverse_event_note = '' WHERE id IN ({marks})""",
             [False, *ids],
         )
+        self._restore_report_aggregates()
+
+    # The completions update the report's maintained aggregates (reports.models);
+    # the raw reset above does not, so the rows they touch are copied before
+    # the first run and put back after each one.
+    AGGREGATES = ("reports_weeklysessionfigures", "reports_therapistfigures")
+    COURSES = "reports_patientcourse"
+
+    def _keep_report_aggregates(self, ids):
+        marks = ", ".join(["%s"] * len(ids)) or "NULL"
+        self.patients = [
+            row[0]
+            for row in fetch_all(
+                f"SELECT DISTINCT patient_id FROM {SESSIONS} WHERE id IN ({marks})", ids
+            )
+        ]
+        for table in self.AGGREGATES:
+            execute(f"DROP TABLE IF EXISTS bench_kept_{table}")
+            execute(f"CREATE TABLE bench_kept_{table} AS SELECT * FROM {table}")
+        marks = ", ".join(["%s"] * len(self.patients)) or "NULL"
+        execute(f"DROP TABLE IF EXISTS bench_kept_{self.COURSES}")
+        execute(
+            f"CREATE TABLE bench_kept_{self.COURSES} AS SELECT * FROM {self.COURSES} "
+            f"WHERE patient_id IN ({marks})",
+            self.patients,
+        )
+
+    def _restore_report_aggregates(self):
+        for table in self.AGGREGATES:
+            execute(f"DELETE FROM {table}")
+            execute(f"INSERT INTO {table} SELECT * FROM bench_kept_{table}")
+        marks = ", ".join(["%s"] * len(self.patients)) or "NULL"
+        execute(f"DELETE FROM {self.COURSES} WHERE patient_id IN ({marks})", self.patients)
+        execute(f"INSERT INTO {self.COURSES} SELECT * FROM bench_kept_{self.COURSES}")
 
     def app(self, data):
         for sid, _, auth, payload in self.work:

@@ -26,6 +26,7 @@ from patients.models import ReminderKind
 from patients.notifications import notify
 from patients.selectors import clearance_check, patients_visible_to
 from plans.models import PlanStatus
+from reports import aggregates as report_aggregates
 from sessions.models import (
     ExercisePerformed,
     SessionAmendment,
@@ -135,6 +136,7 @@ def session_complete(
             {"plan": "This plan is on hold; reactivate it before completing its sessions."}
         )
 
+    counted_before = report_aggregates.counted(session)
     session.pain_before = pain_before
     session.pain_after_massage = pain_after_massage
     session.pain_after = pain_after
@@ -153,6 +155,7 @@ def session_complete(
     _raise_with_model_errors(session, errors, only=COMPLETION_FIELDS)
 
     session.save(update_fields=COMPLETION_FIELDS)
+    report_aggregates.recount(before=counted_before, after=report_aggregates.counted(session))
     bulk_create_with_history(performed, ExercisePerformed, default_user=user)
     if session.adverse_event:
         _notify_adverse_event(session)
@@ -288,6 +291,7 @@ def session_amend(
         changes["mobility_score"] = Decimal(str(changes["mobility_score"]))
     diff = {}
     was_adverse = locked.adverse_event
+    counted_before = report_aggregates.counted(locked)
     for name, new in changes.items():
         old = getattr(locked, name)
         if old != new:
@@ -299,6 +303,7 @@ def session_amend(
     _validate_scores(locked, errors)
     _raise_with_model_errors(locked, errors)
     locked.save()
+    report_aggregates.recount(before=counted_before, after=report_aggregates.counted(locked))
     amendment = SessionAmendment(session=locked, author=user, reason=reason.strip(), changes=diff)
     amendment.full_clean()
     amendment.save()

@@ -26,6 +26,7 @@ from locations.models import Location
 from locations.selectors import work_location_ids
 from patients.models import Patient
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
+from reports import aggregates as report_aggregates
 from sessions.models import (
     BLOCKING_STATUSES,
     SessionKind,
@@ -258,6 +259,7 @@ def _book(
     )
     session.full_clean()
     session.save()
+    report_aggregates.recount(before=None, after=report_aggregates.counted(session))
     if booking.prescriptions:
         session.covered_prescriptions.set(booking.prescriptions)
     return session
@@ -458,12 +460,14 @@ def session_cancel(*, user, session: TherapySession, reason: str) -> TherapySess
         raise ValidationError({"reason": "Say why the session is cancelled."})
     locked = locked_session(session)
     require_scheduled(locked)
+    counted_before = report_aggregates.counted(locked)
     locked.status = SessionStatus.CANCELLED
     locked.cancel_reason = reason.strip()
     locked.status_changed_at = timezone.now()
     locked.status_changed_by = user
     locked.full_clean()
     locked.save()
+    report_aggregates.recount(before=counted_before, after=report_aggregates.counted(locked))
     return locked
 
 
@@ -478,10 +482,12 @@ def session_mark_no_show(*, user, session: TherapySession) -> TherapySession:
         raise ValidationError(
             {"scheduled_start": "A session cannot be a no-show before its scheduled start."}
         )
+    counted_before = report_aggregates.counted(locked)
     locked.status = SessionStatus.NO_SHOW
     locked.status_changed_at = now
     locked.status_changed_by = user
     locked.save()
+    report_aggregates.recount(before=counted_before, after=report_aggregates.counted(locked))
     return locked
 
 

@@ -19,17 +19,19 @@ from locations.models import MAIN_LOCATION_NAME, Location, StaffScope
 from locations.selectors import managed_location_ids
 from patients.models import Patient
 from plans.models import MassageComponent
+from reports import rebuild
 from sessions.models import TherapySession
 
 
 @pytest.fixture
 def dataset(db):
-    return datagen.generate(patients=30, sessions=700, completions=5)
+    # Three pods of patients, so three locations in use.
+    return datagen.generate(patients=220, sessions=1400, completions=5, locations=3)
 
 
 def test_generated_data_has_the_promised_shape(dataset):
-    assert dataset.patients == 31  # 30 + the patient with 500 sessions
-    assert dataset.sessions == 700
+    assert dataset.patients == 221  # 220 + the patient with 500 sessions
+    assert dataset.sessions == 1400
     progress = TherapySession.objects.filter(patient_id=dataset.progress_patient)
     assert progress.count() == datagen.PROGRESS_SESSIONS
     ready = TherapySession.objects.filter(pk__in=dataset.completion_sessions)
@@ -45,12 +47,22 @@ def test_generated_data_has_the_promised_shape(dataset):
 
 
 def test_generated_data_follows_the_second_release_schema(dataset):
-    location = Location.objects.get(name=MAIN_LOCATION_NAME)
-    assert set(Patient.objects.values_list("home_location", flat=True)) == {location.pk}
-    assert set(TherapySession.objects.values_list("location", flat=True)) == {location.pk}
-    # R16/R17: every staff member works there; the managers are head office.
+    main = Location.objects.get(name=MAIN_LOCATION_NAME)
+    assert dataset.locations[0] == main.pk and len(dataset.locations) == 3
+    # BENCH_LOCATIONS: every location has patients, in mixed time zones.
+    assert set(Patient.objects.values_list("home_location", flat=True)) == set(dataset.locations)
+    zones = Location.objects.filter(pk__in=dataset.locations).values_list("time_zone", flat=True)
+    assert len(set(zones)) == 3
+    # A session takes place at its patient's home, on that location's clock.
+    for session in TherapySession.objects.select_related("patient", "location")[:200]:
+        assert session.location_id == session.patient.home_location_id
+        assert 8 <= session.scheduled_start.astimezone(session.location.tz).hour <= 17
+    # R16/R17: a therapist works at their patients' location; the managers are head office.
     assert StaffScope.objects.count() == dataset.staff
-    assert not StaffScope.objects.exclude(locations=location).exists()
+    for patient in Patient.objects.all()[:50]:
+        for therapist in (patient.massage_therapist_id, patient.physical_therapist_id):
+            scope = StaffScope.objects.get(user_id=therapist)
+            assert list(scope.locations.values_list("pk", flat=True)) == [patient.home_location_id]
     for manager in dataset.managers:
         user = StaffScope.objects.get(user_id=manager).user
         assert managed_location_ids(user) is None
@@ -67,10 +79,23 @@ def test_generated_data_follows_the_second_release_schema(dataset):
         component.full_clean()
 
 
+def test_the_report_aggregates_are_filled_from_the_bulk_load(dataset):
+    stored = rebuild.stored()
+    assert stored == rebuild.computed()
+    assert stored["courses"] and stored["weekly"] and stored["therapists"]
+    assert dataset.counts["report_aggregates"] > 0 and dataset.aggregates_seconds >= 0
+
+
 def test_every_available_case_gives_the_same_answer_as_its_lower_bound(dataset, tmp_path):
     results = []
+    assert {
+        "clinic_report_chain",
+        "clinic_report_location",
+        "patient_search_api",
+    } <= {cls.name for cls in ALL_CASES}
     for cls in ALL_CASES:
         result = measure(cls(), dataset, repeat=1, log=lambda *a: None)
+        assert not result.error, (cls.name, result.error)
         if result.skipped:
             assert result.skipped.startswith("not available")
         else:
@@ -85,6 +110,8 @@ def test_every_available_case_gives_the_same_answer_as_its_lower_bound(dataset, 
     assert set(written) == {cls.name for cls in ALL_CASES}
     for entry in written.values():
         assert {"ratio", "app_s", "lower_bound_s", "queries", "n"} <= set(entry)
+    # The completions' changes to the report's aggregates were put back with the sessions.
+    assert rebuild.stored() == rebuild.computed()
 
 
 def test_a_wrong_lower_bound_is_caught(dataset):

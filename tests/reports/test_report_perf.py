@@ -112,10 +112,21 @@ def test_cause_filter_narrows_the_consultation_figures():
     assert [o["patient"] for o in narrowed["overdue_consultations"]] == [other.pk]
 
 
-def test_the_report_is_eight_statements_whatever_the_data(clinic):  # noqa: F811
+def test_a_windowed_report_is_eight_statements_whatever_the_data(clinic):  # noqa: F811
     """Courses, consultations, one pass for counts and kinds, staff, caseloads (2),
     one pass for both therapists' sessions, the weekly trend."""
     with CaptureQueriesContext(connection) as ctx:
-        report = clinic_report()
+        report = clinic_report(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
     assert len(ctx.captured_queries) == 8, [q["sql"][:80] for q in ctx.captured_queries]
+    assert report["sessions_completed"] == sum(k["sessions"] for k in report["by_session_kind"])
+
+
+def test_the_all_time_report_is_seven_statements_and_reads_no_session(clinic):  # noqa: F811
+    """Courses, consultations, the weekly sums (counts, kinds and weeks in one), staff,
+    caseloads (2), the therapists' sums: the maintained aggregates, not the sessions."""
+    with CaptureQueriesContext(connection) as ctx:
+        report = clinic_report()
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert len(sqls) == 7, [sql[:80] for sql in sqls]
+    assert not [sql for sql in sqls if "therapy_sessions_therapysession" in sql]
     assert report["sessions_completed"] == sum(k["sessions"] for k in report["by_session_kind"])

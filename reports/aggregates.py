@@ -1,0 +1,382 @@
+"""Keeping the report's aggregates (reports.models) in step with the sessions.
+
+Called inside the transaction of every service that changes what the report
+counts. The pattern, in a service that changes a session::
+
+    before = aggregates.counted(locked)      # what it counted as, read under its lock
+    ...change and save the session...
+    aggregates.recount(before=before, after=aggregates.counted(locked))
+
+`recount` turns the difference into deltas applied with `F()` expressions: an
+UPDATE adds to the row as it is when its row lock is granted, so concurrent
+completions add up; a missing row is created first with INSERT … ON CONFLICT
+DO NOTHING. A completion is three short UPDATEs: its clinic week's row (one
+count down, one up, the scores added), its therapists' rows, the course.
+
+Where a session counts is read inside those UPDATEs (a subquery on the
+patient's home location), after the service has locked the session row. A
+move to another home location (`patient_home_changed`) first locks all the
+patient's sessions, so a session change waits for the move or the move waits
+for it, and each sees the other's result. A course rewrite (`course_recompute`,
+when a course session changes) locks the course row first, so a concurrent
+completion's UPDATE applies on top of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from patients.models import Patient
+from reports.models import PatientCourse, TherapistFigures, WeeklySessionFigures
+from sessions.models import SessionStatus, TherapySession
+
+COMPLETED = SessionStatus.COMPLETED.value
+SLOTS = ("massage_therapist", "physical_therapist")
+# The count columns of WeeklySessionFigures are named after the statuses.
+STATUSES = tuple(SessionStatus.values)
+SCORES = (
+    "pain_before_sum",
+    "pain_before_n",
+    "pain_after_sum",
+    "pain_after_n",
+    "relief_sum",
+    "relief_n",
+    "massage_part_sum",
+    "massage_part_n",
+    "mobility_sum",
+    "mobility_n",
+)
+WEEKLY_MEASURES = (*STATUSES, *SCORES)
+THERAPIST_MEASURES = ("completed", *SCORES)
+WEEK_KEY = ("location_id", "week", "kind")
+THERAPIST_KEY = ("location_id", "slot", "therapist_id")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one session contributes to the figures (read before and after a change)."""
+
+    session_id: int
+    patient_id: int
+    kind: str
+    status: str
+    start: dt.datetime
+    massage_therapist_id: int | None
+    physical_therapist_id: int | None
+    pain_before: int | None
+    pain_after: int | None
+    pain_after_massage: int | None
+    mobility: Decimal | None
+
+    @property
+    def in_course(self) -> bool:
+        return self.status == COMPLETED and self.pain_before is not None
+
+    @property
+    def course_values(self) -> tuple:
+        return (self.session_id, self.start, self.pain_before, self.mobility)
+
+
+def counted(session: TherapySession | None) -> Counted | None:
+    """The session's contribution as it is now (None for no session or an unsaved one)."""
+    if session is None or session.pk is None:
+        return None
+    mobility = session.mobility_score
+    return Counted(
+        session_id=session.pk,
+        patient_id=session.patient_id,
+        kind=session.kind,
+        status=session.status,
+        start=session.scheduled_start,
+        massage_therapist_id=session.massage_therapist_id,
+        physical_therapist_id=session.physical_therapist_id,
+        pain_before=session.pain_before,
+        pain_after=session.pain_after,
+        pain_after_massage=session.pain_after_massage,
+        mobility=None if mobility is None else Decimal(str(mobility)),
+    )
+
+
+def week_of(start: dt.datetime) -> dt.date:
+    """The clinic week (its Monday, in TIME_ZONE) of a start, as the report's TruncWeek."""
+    local = timezone.localtime(start, timezone.get_default_timezone())
+    return local.date() - dt.timedelta(days=local.weekday())
+
+
+def _difference(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a - b
+
+
+def _scores(c: Counted, sign: int) -> dict:
+    values = {
+        "pain_before": c.pain_before,
+        "pain_after": c.pain_after,
+        "relief": _difference(c.pain_before, c.pain_after),
+        "massage_part": _difference(c.pain_before, c.pain_after_massage),
+        "mobility": c.mobility,
+    }
+    out = {}
+    for name, value in values.items():
+        out[f"{name}_sum"] = sign * value if value is not None else 0
+        out[f"{name}_n"] = sign if value is not None else 0
+    return out
+
+
+def _add_into(target: dict, key: tuple, deltas: dict) -> None:
+    row = target.setdefault(key, {})
+    for name, value in deltas.items():
+        row[name] = row.get(name, 0) + value
+
+
+def _contribute(weekly: dict, therapists: dict, c: Counted, sign: int) -> None:
+    """Add a session's contribution (keys without the location) to the deltas."""
+    scores = _scores(c, sign) if c.status == COMPLETED else {}
+    _add_into(weekly, (week_of(c.start), c.kind), {c.status: sign, **scores})
+    if c.status == COMPLETED:
+        for slot in SLOTS:
+            therapist = getattr(c, f"{slot}_id")
+            if therapist:
+                _add_into(therapists, (slot, therapist), {"completed": sign, **scores})
+
+
+def _apply(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict], *, location, home):
+    """Add each key's deltas to its row at `location` (a value or the patient's home subquery).
+
+    `home()` gives the location's value when a missing row has to be created.
+    """
+    for key, values in deltas.items():
+        changes = {name: F(name) + value for name, value in values.items() if value}
+        if not changes:
+            continue
+        lookup = dict(zip(key_fields[1:], key, strict=True))
+        if model.objects.filter(location_id=location, **lookup).update(**changes):
+            continue
+        # A row nobody has written yet; a concurrent writer may create it first.
+        model.objects.bulk_create([model(location_id=home(), **lookup)], ignore_conflicts=True)
+        model.objects.filter(location_id=location, **lookup).update(**changes)
+
+
+def recount(*, before: Counted | None, after: Counted | None) -> None:
+    """Apply one session's change to every aggregate (inside the service's transaction).
+
+    Call it after the session row is locked and saved; `before`/`after` are
+    `counted()` of the session before the change and after it (None: it did
+    not exist / it is gone).
+    """
+    if before == after:
+        return
+    with transaction.atomic(savepoint=False):
+        for patient_id in sorted({c.patient_id for c in (before, after) if c is not None}):
+            weekly: dict = {}
+            therapists: dict = {}
+            for c, sign in ((before, -1), (after, 1)):
+                if c is not None and c.patient_id == patient_id:
+                    _contribute(weekly, therapists, c, sign)
+            home = Patient.objects.filter(pk=patient_id).values("home_location_id")[:1]
+
+            def value(patient_id=patient_id) -> int:
+                return Patient.objects.values_list("home_location_id", flat=True).get(pk=patient_id)
+
+            where = Subquery(home)
+            _apply(WeeklySessionFigures, WEEK_KEY, weekly, location=where, home=value)
+            _apply(TherapistFigures, THERAPIST_KEY, therapists, location=where, home=value)
+        _recount_course(before, after)
+
+
+def _recount_course(before: Counted | None, after: Counted | None) -> None:
+    was = before is not None and before.in_course
+    now = after is not None and after.in_course
+    if not was:
+        if now:
+            _course_add(after)
+        return
+    if (
+        now
+        and before.patient_id == after.patient_id
+        and before.course_values == after.course_values
+    ):
+        return  # e.g. a note amended: the course is the same
+    # A course session left or changed: its first/last may be another session now.
+    patients = {before.patient_id} | ({after.patient_id} if after is not None else set())
+    for patient_id in sorted(patients):
+        course_recompute(patient_id)
+
+
+def _course_add(c: Counted) -> None:
+    """One more course session: count it; it is the baseline or latest if it is first/last."""
+    earlier = (
+        Q(first_start__isnull=True)
+        | Q(first_start__gt=c.start)
+        | Q(first_start=c.start, first_session_id__gt=c.session_id)
+    )
+    later = (
+        Q(last_start__isnull=True)
+        | Q(last_start__lt=c.start)
+        | Q(last_start=c.start, last_session_id__lt=c.session_id)
+    )
+
+    def pick(condition: Q, value, field: str) -> Case:
+        output = PatientCourse._meta.get_field(field)
+        return Case(
+            When(condition, then=Value(value, output_field=output)),
+            default=F(field),
+            output_field=output,
+        )
+
+    # All SET expressions read the row as it was: the CASEs compare with the old ends.
+    changes = {
+        "sessions": F("sessions") + 1,
+        "first_start": pick(earlier, c.start, "first_start"),
+        "first_session_id": pick(earlier, c.session_id, "first_session_id"),
+        "baseline_pain": pick(earlier, c.pain_before, "baseline_pain"),
+        "baseline_mobility": pick(earlier, c.mobility, "baseline_mobility"),
+        "last_start": pick(later, c.start, "last_start"),
+        "last_session_id": pick(later, c.session_id, "last_session_id"),
+        "latest_pain": pick(later, c.pain_before, "latest_pain"),
+        "latest_mobility": pick(later, c.mobility, "latest_mobility"),
+    }
+    course = PatientCourse.objects.filter(patient_id=c.patient_id)
+    if not course.update(**changes):
+        PatientCourse.objects.bulk_create(
+            [PatientCourse(patient_id=c.patient_id)], ignore_conflicts=True
+        )
+        course.update(**changes)
+
+
+def course_sessions(patient_ids=None) -> QuerySet[TherapySession]:
+    """The sessions R14's courses are made of: completed, with a pain score."""
+    qs = TherapySession.objects.filter(status=COMPLETED, pain_before__isnull=False)
+    if patient_ids is not None:
+        qs = qs.filter(patient_id__in=patient_ids)
+    return qs
+
+
+def course_recompute(patient_id: int) -> None:
+    """Rewrite one patient's course from their sessions (a course session left it or changed).
+
+    The course row is locked first (created empty if missing), so a concurrent
+    completion's UPDATE waits and then adds itself to the rewritten row.
+    """
+    course = PatientCourse.objects.filter(patient_id=patient_id)
+    PatientCourse.objects.bulk_create([PatientCourse(patient_id=patient_id)], ignore_conflicts=True)
+    list(course.select_for_update().values_list("pk"))
+    qs = course_sessions([patient_id])
+    ends = ("id", "scheduled_start", "pain_before", "mobility_score")
+    first = qs.order_by("scheduled_start", "id").values_list(*ends).first()
+    if first is None:
+        course.delete()
+        return
+    last = qs.order_by("-scheduled_start", "-id").values_list(*ends).first()
+    course.update(
+        sessions=qs.count(),
+        first_session_id=first[0],
+        first_start=first[1],
+        baseline_pain=first[2],
+        baseline_mobility=first[3],
+        last_session_id=last[0],
+        last_start=last[1],
+        latest_pain=last[2],
+        latest_mobility=last[3],
+    )
+
+
+# --- grouped sums from the sessions (a move, and the rebuild) ------------------------
+
+
+def _relief(after: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F("pain_before") - F(after), output_field=IntegerField())
+
+
+def _score_columns(only: Q | None = None) -> dict:
+    columns = {}
+    for name, expression in (
+        ("pain_before", F("pain_before")),
+        ("pain_after", F("pain_after")),
+        ("relief", _relief("pain_after")),
+        ("massage_part", _relief("pain_after_massage")),
+        ("mobility", F("mobility_score")),
+    ):
+        columns[f"{name}_sum"] = Sum(expression, filter=only)
+        columns[f"{name}_n"] = Count(expression, filter=only)
+    return columns
+
+
+def _clean(row: dict, measures: tuple[str, ...]) -> dict:
+    return {name: row[name] or 0 for name in measures}
+
+
+def weekly_rows(sessions: QuerySet[TherapySession], *, location: str = "patient__home_location"):
+    """((location, week, kind), sums) over `sessions`, grouped in SQL."""
+    week = TruncWeek(
+        "scheduled_start", tzinfo=timezone.get_default_timezone(), output_field=DateField()
+    )
+    counts = {status: Count("pk", filter=Q(status=status)) for status in STATUSES}
+    rows = (
+        sessions.annotate(agg_week=week, agg_location=F(location))
+        .values("agg_location", "agg_week", "kind")
+        .annotate(**counts, **_score_columns(Q(status=COMPLETED)))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["agg_location"], row["agg_week"], row["kind"])
+        yield key, _clean(row, WEEKLY_MEASURES)
+
+
+def therapist_rows(sessions: QuerySet[TherapySession], *, location: str = "patient__home_location"):
+    """((location, slot, therapist), sums) over the completed ones of `sessions`."""
+    done = sessions.filter(status=COMPLETED).annotate(agg_location=F(location))
+    for slot in SLOTS:
+        rows = (
+            done.filter(**{f"{slot}__isnull": False})
+            .values("agg_location", slot)
+            .annotate(completed=Count("pk"), **_score_columns())
+            .order_by()
+        )
+        for row in rows:
+            yield (row["agg_location"], slot, row[slot]), _clean(row, THERAPIST_MEASURES)
+
+
+def patient_home_changed(*, patient: Patient) -> None:
+    """Move the patient's figures to their new home location; call before saving the patient.
+
+    Locks the patient's sessions first (a session change in flight finishes
+    first, a later one waits for the move), then reads the stored home
+    location: where the figures are counted now.
+    """
+    if patient.pk is None:
+        return
+    with transaction.atomic(savepoint=False):
+        sessions = TherapySession.objects.filter(patient_id=patient.pk)
+        list(sessions.select_for_update().values_list("pk"))
+        old = Patient.objects.values_list("home_location_id", flat=True).get(pk=patient.pk)
+        new = patient.home_location_id
+        if old == new:
+            return
+        for model, key_fields, rows in (
+            (WeeklySessionFigures, WEEK_KEY, weekly_rows(sessions)),
+            (TherapistFigures, THERAPIST_KEY, therapist_rows(sessions)),
+        ):
+            rows = list(rows)
+            for location, sign in ((old, -1), (new, 1)):
+                deltas = {key[1:]: {k: sign * v for k, v in sums.items()} for key, sums in rows}
+                _apply(model, key_fields, deltas, location=location, home=lambda x=location: x)

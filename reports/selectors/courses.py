@@ -1,0 +1,188 @@
+"""The report's outcomes (R14): per-patient courses, grouped by cause and care team.
+
+A course is a patient's completed sessions with a pain score: baseline = the
+first, latest = the last (by `scheduled_start`, then id). For a date window
+they come from the window's sessions (window functions, `patient_courses`);
+for all time from the maintained `reports.models.PatientCourse` rows
+(`maintained_courses`). Both give the same columns to `outcome_groups`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import FirstValue, RowNumber
+
+from clinic.clinical import (
+    MOBILITY_RESPONDER_POINTS,
+    PAIN_RESPONDER_PCT,
+    PAIN_RESPONDER_POINTS,
+)
+from patients.models import NeuropathyCause
+from reports.models import PatientCourse
+from reports.selectors.common import COMPLETED, _pct, _pk, _round, sessions_in_window
+
+
+def patient_courses(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    therapist=None,
+    cause=None,
+    locations: frozenset[int] | None = None,
+) -> QuerySet:
+    """One row per patient with a completed session in the window: their R14 course.
+
+    Window functions over the patient's completed sessions (ordered by
+    `scheduled_start`, then id): the row kept is the latest session, carrying
+    the baseline (first) values alongside. Columns: `patient_id`, `cause`,
+    `team_massage`, `team_physical` (the care team), `sessions`, `baseline_pain`,
+    `latest_pain`, `baseline_mobility`, `latest_mobility`.
+    """
+    part = [F("patient_id")]
+    first_to_last = [F("scheduled_start").asc(), F("id").asc()]
+    qs = sessions_in_window(start=start, end=end, locations=locations).filter(
+        status=COMPLETED, pain_before__isnull=False
+    )
+    if therapist:
+        pk = _pk(therapist)
+        qs = qs.filter(Q(patient__massage_therapist=pk) | Q(patient__physical_therapist=pk))
+    if cause:
+        qs = qs.filter(patient__neuropathy_cause=cause)
+    return (
+        qs.annotate(
+            newest_first=Window(
+                RowNumber(),
+                partition_by=part,
+                order_by=[F("scheduled_start").desc(), F("id").desc()],
+            ),
+            course_sessions=Window(Count("id"), partition_by=part),
+            first_pain=Window(FirstValue("pain_before"), partition_by=part, order_by=first_to_last),
+            first_mobility=Window(
+                FirstValue("mobility_score"), partition_by=part, order_by=first_to_last
+            ),
+        )
+        .filter(newest_first=1)
+        .order_by()
+        .values(
+            "patient_id",
+            cause=F("patient__neuropathy_cause"),
+            team_massage=F("patient__massage_therapist_id"),
+            team_physical=F("patient__physical_therapist_id"),
+            sessions=F("course_sessions"),
+            baseline_pain=F("first_pain"),
+            latest_pain=F("pain_before"),
+            baseline_mobility=F("first_mobility"),
+            latest_mobility=F("mobility_score"),
+        )
+    )
+
+
+# Aggregates over the per-patient courses, grouped three ways in one statement
+# (a grouped aggregate cannot contain window functions, so the courses are a
+# CTE). R14 responder rules in integers: pain drop * 100 >= 30 % * baseline;
+# mobility compared in tenths so floating point (SQLite) cannot turn +2.0 into
+# +1.9999.
+_OUTCOME_COLUMNS = """
+    COUNT(*) AS patients,
+    SUM(CASE WHEN sessions >= 2 THEN 1 ELSE 0 END) AS followed_up,
+    AVG(latest_pain - baseline_pain) AS mean_pain_change,
+    AVG(latest_mobility - baseline_mobility) AS mean_mobility_change,
+    SUM(CASE WHEN baseline_pain - latest_pain >= %(pain_points)s
+              OR (baseline_pain > 0
+                  AND (baseline_pain - latest_pain) * 100 >= %(pain_pct)s * baseline_pain)
+             THEN 1 ELSE 0 END) AS pain_responders,
+    COUNT(latest_mobility - baseline_mobility) AS mobility_evaluable,
+    SUM(CASE WHEN ROUND(latest_mobility * 10) - ROUND(baseline_mobility * 10)
+                  >= %(mobility_tenths)s
+             THEN 1 ELSE 0 END) AS mobility_responders
+"""
+_OUTCOME_GROUPS = (
+    ("cause", "cause"),
+    ("massage_therapist", "team_massage"),
+    ("physical_therapist", "team_physical"),
+)
+_OUTCOME_FIELDS = (
+    "patients",
+    "followed_up",
+    "mean_pain_change",
+    "mean_mobility_change",
+    "pain_responders",
+    "mobility_evaluable",
+    "mobility_responders",
+)
+
+
+def outcome_groups(courses: QuerySet) -> dict[str, dict]:
+    """{"cause"|"massage_therapist"|"physical_therapist": {key: figures}} in one query."""
+    inner_sql, inner_params = courses.query.sql_with_params()
+    columns = _OUTCOME_COLUMNS % {
+        "pain_points": PAIN_RESPONDER_POINTS,
+        "pain_pct": PAIN_RESPONDER_PCT,
+        "mobility_tenths": MOBILITY_RESPONDER_POINTS * 10,
+    }
+    # Column names come from the constants above, never from input.
+    selects = [
+        f"SELECT '{label}' AS dimension, CAST({column} AS VARCHAR(40)) AS grp, {columns} "  # noqa: S608
+        f"FROM courses WHERE {column} IS NOT NULL GROUP BY {column}"
+        for label, column in _OUTCOME_GROUPS
+    ]
+    sql = f"WITH courses AS ({inner_sql}) " + " UNION ALL ".join(selects)
+    result: dict[str, dict] = {label: {} for label, _ in _OUTCOME_GROUPS}
+    with connections[courses.db].cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        for dimension, key, *values in cursor.fetchall():
+            # One grp column for all three groupings, so text; therapist ids back to int.
+            key = key if dimension == "cause" else int(key)
+            result[dimension][key] = dict(zip(_OUTCOME_FIELDS, values, strict=True))
+    return result
+
+
+def maintained_courses(
+    *, therapist=None, cause=None, locations: frozenset[int] | None = None
+) -> QuerySet:
+    """All-time courses from the maintained rows, with the columns of `patient_courses`."""
+    qs = PatientCourse.objects.filter(sessions__gt=0)
+    if locations is not None:
+        qs = qs.filter(patient__home_location__in=locations)
+    if therapist:
+        pk = _pk(therapist)
+        qs = qs.filter(Q(patient__massage_therapist=pk) | Q(patient__physical_therapist=pk))
+    if cause:
+        qs = qs.filter(patient__neuropathy_cause=cause)
+    # The stored columns already carry the names outcome_groups reads.
+    return qs.order_by().values(
+        "patient_id",
+        "sessions",
+        "baseline_pain",
+        "latest_pain",
+        "baseline_mobility",
+        "latest_mobility",
+        cause=F("patient__neuropathy_cause"),
+        team_massage=F("patient__massage_therapist_id"),
+        team_physical=F("patient__physical_therapist_id"),
+    )
+
+
+def by_cause(groups: dict[str, dict]) -> list[dict]:
+    result = []
+    for cause in NeuropathyCause:
+        row = groups.get(cause.value, {})
+        patients = row.get("patients", 0)
+        result.append(
+            {
+                "cause": cause.value,
+                "label": cause.label,
+                "patients": patients,
+                "patients_followed_up": row.get("followed_up") or 0,
+                "mean_pain_change": _round(row.get("mean_pain_change")),
+                "mean_mobility_change": _round(row.get("mean_mobility_change")),
+                "pain_responder_pct": _pct(row.get("pain_responders"), patients),
+                "mobility_responder_pct": _pct(
+                    row.get("mobility_responders"), row.get("mobility_evaluable")
+                ),
+            }
+        )
+    return result
