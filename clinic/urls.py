@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("locations/", include("locations.urls")),
+    path("staff/", include("staff.urls")),
     path("assessments/", include("assessments.urls")),
     path("outreach/", include("outreach.urls")),
     path(settings.PATIENT_PAGES_PREFIX, include("outreach.public_urls")),

@@ -5,16 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.roles import Role, role_of
 from locations.models import Location, StaffScope
-from locations.selectors import managed_location_ids
+from locations.selectors import is_head_office
 
 
 def _head_office(request) -> bool:
-    user = request.user
-    if user.is_superuser:
-        return True
-    return role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None
+    return request.user.is_superuser or is_head_office(request.user)
 
 
 class _HeadOfficeOnly:
@@ -67,9 +63,7 @@ class ScopedToVisiblePatients:
 
         qs = super().get_queryset(request)
         user = request.user
-        if user.is_superuser or (
-            role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None
-        ):
+        if user.is_superuser or is_head_office(user):
             return qs
         visible = patients_visible_to(user).values("pk")
         return qs.filter(**{f"{self.patient_path}__in": visible})

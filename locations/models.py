@@ -17,13 +17,13 @@ MAIN_LOCATION_NAME = "Main clinic"
 
 
 @functools.cache
-def _zone_names() -> frozenset[str]:
+def zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
 def validate_time_zone(value: str) -> None:
     """An IANA time-zone name such as 'Europe/Berlin' (R16)."""
-    if value not in _zone_names():
+    if value not in zone_names():
         raise ValidationError(
             "'%(value)s' is not an IANA time zone (e.g. 'America/New_York', 'Europe/Berlin').",
             params={"value": value},

@@ -59,6 +59,17 @@ def forget_scope(user) -> None:
         user.__dict__.pop(name, None)
 
 
+def is_head_office(user) -> bool:
+    """R17: a manager of all locations, who administers locations and staff."""
+    return role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None
+
+
+def require_head_office(user) -> None:
+    """WrongRole (403) unless `user` manages all locations."""
+    if not is_head_office(user):
+        raise WrongRole("Only a manager of all locations (head office) may do this.")
+
+
 def locations_visible_to(user) -> QuerySet[Location]:
     """`GET /locations/`: locations the caller works at or manages (head office: all)."""
     if role_of(user) is None:

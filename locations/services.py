@@ -9,23 +9,53 @@ from django.db import transaction
 
 from clinic.roles import Role, role_of
 from locations.models import Location, StaffScope
-from locations.selectors import forget_scope
+from locations.selectors import forget_scope, require_head_office
+
+
+def audit_head_office_change(actor, action: str, object_type: str, obj, route: str) -> None:
+    """A head-office change (a location, a staff member) in the trail.
+
+    The command line has no actor and writes none.
+    """
+    if actor is None:
+        return
+    from audit.services import audit_record
+
+    audit_record(
+        action=action,
+        user=actor,
+        object_type=object_type,
+        object_id=obj.pk,
+        route=route,
+        status_code=200,
+    )
 
 
 @transaction.atomic
-def location_create(*, name: str, time_zone: str, address: str = "", active: bool = True):
-    """Add a location; the name is unique (case-insensitively) and the zone an IANA name."""
+def location_create(
+    *, name: str, time_zone: str, address: str = "", active: bool = True, actor=None
+):
+    """Add a location; the name is unique (case-insensitively) and the zone an IANA name.
+
+    `actor` (the pages): a manager of all locations (WrongRole otherwise); audited.
+    """
+    if actor is not None:
+        require_head_office(actor)
     name = (name or "").strip()
     if name and Location.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": f"A location named '{name}' already exists."})
     location = Location(name=name, time_zone=time_zone, address=address, active=active)
     location.full_clean()
     location.save()
+    audit_head_office_change(actor, "create", "location", location, "location_create")
     return location
 
 
 @transaction.atomic
-def location_update(*, location: Location, **data) -> Location:
+def location_update(*, location: Location, actor=None, **data) -> Location:
+    """Change a location's name, address, time zone or active flag (as `location_create`)."""
+    if actor is not None:
+        require_head_office(actor)
     unknown = set(data) - {"name", "address", "time_zone", "active"}
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
@@ -36,6 +66,7 @@ def location_update(*, location: Location, **data) -> Location:
         setattr(location, field, value)
     location.full_clean()
     location.save()
+    audit_head_office_change(actor, "update", "location", location, "location_update")
     return location
 
 
@@ -76,9 +107,12 @@ def staff_scope_set(
         raise ValidationError(
             {"managed_locations": "Choose either some locations or all of them, not both."}
         )
-    if (managed_locations is not None or manages_all_locations) and not is_manager:
+    if (managed_locations or manages_all_locations) and not is_manager:
         raise ValidationError({"managed_locations": "Only clinic managers manage locations."})
-    if managed_locations is not None:
+    if not is_manager:  # (no longer) a manager: manages nothing
+        scope.managed_locations.clear()
+        scope.manages_all_locations = False
+    elif managed_locations is not None:
         scope.managed_locations.set(list(managed_locations))
         scope.manages_all_locations = False
     elif manages_all_locations is not None:

@@ -18,6 +18,9 @@ NOT_PATIENT_RECORDS = {
     "api:staff-deactivate",
     # A therapist's calendar feed (by token): the view audits each fetch itself.
     "interop:calendar-feed",
+    # Head office's location and staff pages: their services write the trail.
+    "locations:edit",
+    "staff:edit",
 }
 
 

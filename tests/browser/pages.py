@@ -53,6 +53,13 @@ ROLE_PAGES: dict[str, list[Page]] = {
         lambda w: f"/audit/?patient={w.own['patient'].last_name}",
         lambda w: "/import/patients/",
         lambda w: f"/import/patients/{w.own['import_job'].pk}/",
+        # head office (the world's manager manages all locations)
+        lambda w: "/locations/",
+        lambda w: "/locations/new/",
+        lambda w: f"/locations/{w.extra['location'].pk}/edit/",
+        lambda w: "/staff/",
+        lambda w: "/staff/new/",
+        lambda w: f"/staff/{w.extra['staff'].pk}/edit/",
     ],
     "massage_therapist": [
         lambda w: "/patients/new/",

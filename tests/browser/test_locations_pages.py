@@ -75,3 +75,36 @@ def test_the_switcher_passes_axe_open_and_closed(live_server, login, head_office
     page.locator("#nav-location").click()
     problems += axe_problems(page)
     assert not problems, problems
+
+
+def test_head_office_pages_pass_axe_and_fit(live_server, login):
+    from tests.browser.pages import build_page_world
+    from tests.browser.test_accessibility import axe_problems, overflow_problems
+
+    world = build_page_world()
+    page = login(world.manager)
+    problems = []
+    for path in (
+        "/locations/",
+        "/locations/new/",
+        f"/locations/{world.extra['location'].pk}/edit/",
+        "/staff/",
+        "/staff/new/",
+        f"/staff/{world.extra['staff'].pk}/edit/",
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        problems += [f"{path}: {p}" for p in axe_problems(page) + overflow_problems(page, path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_head_office_adds_a_location_in_the_browser(live_server, login, head_office):
+    page = login(head_office)
+    page.goto(f"{live_server.url}/")
+    page.locator("nav .dropdown-toggle[data-bs-toggle=dropdown]").last.click()
+    page.get_by_role("link", name="Locations").click()
+    page.get_by_role("link", name="Add a location").click()
+    page.get_by_label("Name").fill("Harbour")
+    page.get_by_label("Time zone").select_option("Pacific/Auckland")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#locations")).to_contain_text("Pacific/Auckland")

@@ -148,5 +148,6 @@ def build_world() -> World:
         "template": template,
         "staff": bystander,
         "physician": physician,
+        "location": scopes["own"]["patient"].home_location,
     }
     return World(manager, mt, pt, scopes["own"], scopes["other"], extra)

@@ -88,6 +88,13 @@ MATRIX: dict[str, E] = {
     "api:location-list": E("GET", None, READ_API),
     # R17: the managers' location switcher ("" = all my locations)
     "locations:switch": E("POST", None, "ok 403 403 login", body={"location": ""}),
+    # head office (the world's manager manages all locations) administers locations and staff
+    "locations:list": E("GET", None, MANAGER_PAGE),
+    "locations:create": E("GET", None, MANAGER_PAGE),
+    "locations:edit": E("GET", "location", MANAGER_PAGE),
+    "staff:list": E("GET", None, MANAGER_PAGE),
+    "staff:create": E("GET", None, MANAGER_PAGE),
+    "staff:edit": E("GET", "staff", MANAGER_PAGE),
     # --- patients (R1-R4) ---------------------------------------------------
     "patients:list": E("GET", None, READ_PAGE),
     "patients:create": E("GET", None, READ_PAGE),
@@ -265,7 +272,7 @@ def test_every_route_has_a_matrix_entry():
 
 
 def _object(world, entry: E, scope: str):
-    if entry.obj in ("exercise", "template", "staff", "physician"):
+    if entry.obj in ("exercise", "template", "staff", "physician", "location"):
         return world.extra[entry.obj]
     return (world.own if scope == "own" else world.other)[entry.obj]
 
@@ -364,11 +371,24 @@ SCOPED_PAGES = (
 )
 
 
+# Head office only: a manager of some locations is refused.
+HEAD_OFFICE_ONLY = {
+    "locations:list",
+    "locations:create",
+    "locations:edit",
+    "staff:list",
+    "staff:create",
+    "staff:edit",
+}
+
+
 def _site_manager_cases():
     for name, entry in MATRIX.items():
         want = entry.own.split()[0]
         if entry.obj in RECORDS:
             want = "404"  # as the other care team's record for a therapist
+        if name in HEAD_OFFICE_ONLY:
+            want = "403"
         yield pytest.param(name, want, id=f"{name}-site_manager")
 
 
