@@ -84,9 +84,10 @@ def _event_for(request, response, route: str, target: Target) -> dict | None:
             patient_id = patient_id_of(object_type, object_id, request=request)
             if patient_id is None and object_type != "report" and status >= 400:
                 return None  # no such record: nobody's data was at stake
-    elif method in SAFE_METHODS and object_type != "report":
+    elif method in SAFE_METHODS and (object_type != "report" or _noted(request)):
         if status < 400:
-            # A list: one row per patient whose records the answer carries.
+            # A list, or an export whose view noted the patients it carries
+            # (a streamed CSV): one row per patient.
             return {
                 "action": _read_action(response, route, object_type, None),
                 "patient_ids": sorted(carried_patients(request, response, object_type)),
@@ -141,6 +142,11 @@ def _refused(request, response, route: str) -> bool:
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
     return any(marker in response.content for marker in FORM_ERROR_MARKERS)
+
+
+def _noted(request) -> bool:
+    """Did the view note the patients its answer carries (`audit.routes.note_patients`)?"""
+    return bool(getattr(request, "audit_patients", None))
 
 
 def carried_patients(request, response, object_type: str) -> set[int]:

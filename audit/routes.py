@@ -142,11 +142,12 @@ def note_refused(request) -> None:
 
 
 def note_patients(request, patient_ids) -> None:
-    """A list view tells the audit whose records its answer carries.
+    """A list or export view tells the audit whose records its answer carries.
 
     The middleware writes one row per patient (one INSERT for them all). API
     lists need not call this: their rows' `patient` (or, for patients, `id`)
-    is read from the answer.
+    is read from the answer. A streamed export (a CSV) must: its body is not
+    read, so without a note it is traced as one export row naming no patient.
     """
     http_request = getattr(request, "_request", request)
     noted = getattr(http_request, "audit_patients", None)

@@ -62,14 +62,17 @@ def audit_record_many(
     route: str = "",
     method: str = "",
     status_code: int | None = None,
+    username: str = "",
 ) -> list[AuditEvent]:
-    """One event per patient (a list carrying several patients' records), one INSERT."""
+    """One event per patient (a list or an export carrying several patients' records),
+    one INSERT. Lists, CSV and FHIR exports, the calendar feed and the patient
+    import all write their trail through here."""
     if isinstance(user, AnonymousUser) or (user is not None and not user.is_authenticated):
         user = None
     common = {
         "action": action,
         "user": user,
-        "username": (user.get_username() if user is not None else "")[:150],
+        "username": (user.get_username() if user is not None else username)[:150],
         "role": role_of(user) or "",
         "object_type": object_type,
         "object_id": object_id,

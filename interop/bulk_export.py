@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.models import AuditAction, AuditEvent
-from clinic.roles import role_of
+from audit.models import AuditAction
+from audit.services import audit_record_many
 from interop.fhir_bundle import Refs, iter_records, patient_resources, practitioners
 from patients.models import Patient
 from patients.selectors import patients_visible_to
@@ -66,12 +66,10 @@ def _write(handles, result: ExportResult, resource) -> None:
 
 
 class _AuditBatch:
-    """Export events appended per chunk (ids only, never health data)."""
+    """Export events appended per chunk (ids only, never health data): one per patient."""
 
     def __init__(self, *, user, size: int):
         self.user, self.size, self.ids = user, size, []
-        self.role = (role_of(user) or "") if user is not None else ""
-        self.username = user.get_username() if user is not None else ROUTE
 
     def add(self, patient_id: int) -> None:
         self.ids.append(patient_id)
@@ -79,17 +77,13 @@ class _AuditBatch:
             self.flush()
 
     def flush(self) -> None:
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
+        if self.ids:
+            audit_record_many(
                 action=AuditAction.EXPORT,
                 user=self.user,
-                username=self.username[:150],
-                role=self.role,
-                patient_id=pk,
+                username=ROUTE,  # when no user is named: the command itself
+                patient_ids=self.ids,
                 object_type="patient",
-                object_id=pk,
                 route=ROUTE,
             )
-            for pk in self.ids
-        )
         self.ids = []

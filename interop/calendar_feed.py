@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import secrets
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -142,8 +143,16 @@ def feed_sessions(*, user, now: dt.datetime):
     )
 
 
-def calendar_ics(*, feed: CalendarFeed) -> bytes:
-    """The iCalendar document of a feed."""
+@dataclass(frozen=True)
+class CalendarDocument:
+    """A feed's iCalendar body and the patients it names (for the audit trail)."""
+
+    body: bytes
+    patient_ids: frozenset[int]
+
+
+def calendar_ics(*, feed: CalendarFeed) -> CalendarDocument:
+    """The iCalendar document of a feed, with the ids of the patients it names."""
     now = clock.now()
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "clinic"
     cal = Calendar()
@@ -152,9 +161,11 @@ def calendar_ics(*, feed: CalendarFeed) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Clinic sessions")
     cal.add("x-published-ttl", "PT1H")
+    patient_ids: set[int] = set()
     for session in feed_sessions(user=feed.user, now=now):
         zone = session.location.tz
         patient = session.patient
+        patient_ids.add(patient.pk)
         event = Event()
         event.add("uid", f"session-{session.pk}@{host}")
         event.add("dtstamp", now)
@@ -165,4 +176,4 @@ def calendar_ics(*, feed: CalendarFeed) -> bytes:
         event.add("status", "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    return CalendarDocument(body=cal.to_ical(), patient_ids=frozenset(patient_ids))

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction
+from audit.services import audit_record_many
 from clinic.errors import WrongRole
 from clinic.roles import Role, role_of
 from locations.models import Location
@@ -293,16 +294,10 @@ def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _audit(user, patient_ids: list[int]) -> None:
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action=AuditAction.CREATE,
-            user=user,
-            username=user.get_username()[:150],
-            role=role_of(user) or "",
-            patient_id=pk,
-            object_type="patient",
-            object_id=pk,
-            route=ROUTE,
-        )
-        for pk in patient_ids
+    audit_record_many(
+        action=AuditAction.CREATE,
+        user=user,
+        patient_ids=patient_ids,
+        object_type="patient",
+        route=ROUTE,
     )
