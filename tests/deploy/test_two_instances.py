@@ -203,12 +203,14 @@ def test_two_instances_two_workers_and_one_beat_share_one_database_redis_and_bro
     cluster.stop_one("beat")
 
     def settled() -> bool:
+        # each scan enqueues a digest after it commits: wait for them all
+        finished = {}
         for task in (SCAN, DIGESTS):
             received = set().union(*cluster.task_lines(task, "received").values())
-            finished = set().union(*cluster.task_lines(task, "succeeded").values())
-            if received - finished:
+            finished[task] = set().union(*cluster.task_lines(task, "succeeded").values())
+            if received - finished[task]:
                 return False
-        return True
+        return len(finished[DIGESTS]) >= len(finished[SCAN])
 
     wait_until(settled, "every task finishing", cluster)
 
