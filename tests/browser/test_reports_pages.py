@@ -74,19 +74,30 @@ def test_care_team_prints_patient_progress_report(live_server, login, clinic):  
     page.pdf(path=SHOTS / "reports_patient.pdf")
 
 
-@pytest.mark.parametrize("width", [1200, 1300, 1400, 1920])
-def test_manager_navbar_fits_at_desktop_widths(live_server, login, width):
-    """The manager has the longest menu; from 1200 px (inline menu) nothing may overflow."""
+@pytest.mark.parametrize("switcher", [False, True], ids=["one-location", "switcher"])
+@pytest.mark.parametrize("width", [992, 1000, 1100, 1199, 1200, 1300, 1400, 1920])
+def test_manager_navbar_fits_at_desktop_widths(live_server, login, width, switcher):
+    """The manager has the longest menu (with the location switcher when they manage
+    several locations); from 992 px (inline menu) nothing may overflow, and the menu
+    stays on one line."""
+    if switcher:
+        factories.main_location()
+        for name in ("Northfield-upon-Thames Riverside", "Southgate"):
+            factories.LocationFactory(name=name)
     manager = factories.ManagerFactory(
         username="navboss", first_name="Maximiliana", last_name="Montgomery-Smythe"
     )
     page = login(manager)
     page.set_viewport_size({"width": width, "height": 700})
     page.reload()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()  # the inline menu
+    expect(page.locator("#nav-location")).to_have_count(1 if switcher else 0)
     bar = page.locator("nav .container-xl")
     overflow = bar.evaluate("el => el.scrollWidth - el.clientWidth")
     assert overflow <= 0, f"navbar overflows by {overflow}px at {width}px"
-    user_menu = page.locator("nav .dropdown-toggle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70, "the menu wrapped"
+    user_menu = page.locator("nav .dropdown-toggle[data-bs-toggle=dropdown]").last
     expect(user_menu).to_be_visible()
     box = user_menu.bounding_box()
     assert box["x"] + box["width"] <= width
@@ -94,3 +105,35 @@ def test_manager_navbar_fits_at_desktop_widths(live_server, login, width):
     assert "Maximiliana Montgomery-Smythe" in (
         user_menu.inner_text() + (user_menu.get_attribute("title") or "")
     )
+    # Every link of the menu is on screen and has its words.
+    for name in ("Today", "Calendar", "Patients", "Plans", "Exercises", "Dashboard", "Audit log"):
+        link = page.locator("#mainnav").get_by_role("link", name=name, exact=True)
+        expect(link).to_be_visible()
+        assert link.bounding_box()["x"] + link.bounding_box()["width"] <= width
+
+
+@pytest.mark.parametrize("role", ["manager", "massage_therapist", "physical_therapist"])
+def test_navbar_never_widens_the_page_for_any_role(live_server, login, role):
+    """390-1920 px, every role, the collapsed menu opened where there is one: the
+    page never scrolls sideways because of the navbar (the phone layout included)."""
+    factories.main_location()
+    factories.LocationFactory(name="Northfield-upon-Thames Riverside")  # the switcher too
+    user = {
+        "manager": factories.ManagerFactory,
+        "massage_therapist": factories.MassageTherapistFactory,
+        "physical_therapist": factories.PhysicalTherapistFactory,
+    }[role](username="navwide", first_name="Maximiliana", last_name="Montgomery-Smythe")
+    page = login(user)
+    for width in (390, 768, 991, 992, 1100, 1199, 1280, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/patients/")
+        toggler = page.get_by_role("button", name="Menu")
+        if toggler.is_visible():
+            toggler.click()
+            expect(page.locator("#mainnav")).to_be_visible()
+        overflow = page.locator("nav .container-xl").evaluate(
+            "el => el.scrollWidth - el.clientWidth"
+        )
+        assert overflow <= 0, f"{role}: navbar overflows by {overflow}px at {width}px"
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{role}: the page is {wide}px wide at {width}px"
