@@ -173,6 +173,12 @@ class Cluster:
             os.killpg(process.popen.pid, signal.SIGTERM)
         process.popen.wait(timeout=grace)
 
+    def kill(self, name: str) -> None:
+        """SIGKILL a process group, as the OOM killer or a lost host would."""
+        (process,) = [p for p in self.processes if p.name == name]
+        os.killpg(process.popen.pid, signal.SIGKILL)
+        process.popen.wait(timeout=10)
+
     def stop(self, grace: float = 10) -> None:
         """TERM every process group started here, then KILL what is left."""
         for process in self.processes:

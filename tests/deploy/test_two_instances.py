@@ -6,7 +6,9 @@ Through both instances at once: bookings of one slot (R10: one wins, the others
 get the clash), completions of one session (R11: one completion), scans on both
 workers and from beat (R13: no duplicate reminder, one digest e-mail per person),
 and the login guards shared by every instance: django-axes' lockout and the token
-throttle count failures spread over both instances.
+throttle count failures spread over both instances. Last, a worker is killed while
+it holds a task: RabbitMQ hands the task to the other worker at once, Redis only
+after its visibility timeout (docs/celery.md).
 
 Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), and RABBITMQ_URL for the
 RabbitMQ run; skipped without them, failed under REQUIRE_SERVICES=1. The
@@ -186,10 +188,8 @@ def test_two_instances_two_workers_and_one_beat_share_one_database_redis_and_bro
     assert session.history.filter(status="completed").count() == 1
 
     # --- R13: six scans sent at once, picked up by both workers, and beat's
-    probe = Celery("probe", broker=broker, set_as_current=False)
-    probe.conf.broker_transport_options = transport_options(broker)
+    probe = publisher(broker)
     sent = {probe.send_task(SCAN).id for _ in range(6)}
-    probe.close()
 
     def scans_done() -> dict[str, set[str]]:
         return cluster.task_lines(SCAN, "succeeded")
@@ -254,3 +254,37 @@ def test_two_instances_two_workers_and_one_beat_share_one_database_redis_and_bro
     for port in (web1, web2):
         status, body = http(port, body={"username": "x", "password": "x"}, **login)
         assert status == 429 and "throttled" in body["detail"], (port, body)
+
+    # --- a worker killed while it holds a task (docs/celery.md, "Choosing the broker")
+    held_task_after_its_worker_is_killed(cluster, probe, on_rabbitmq=broker.startswith("amqp"))
+    probe.close()
+
+
+def publisher(url: str) -> Celery:
+    """A bare Celery app that sends tasks by name to the broker the processes use."""
+    probe = Celery("probe", broker=url, set_as_current=False)
+    probe.conf.broker_transport_options = transport_options(url)
+    return probe
+
+
+def held_task_after_its_worker_is_killed(cluster: Cluster, probe: Celery, on_rabbitmq: bool):
+    """RabbitMQ gives the other worker a killed worker's task at once; Redis keeps it
+    unacknowledged until the visibility timeout (1 h) has passed.
+
+    A scan due in 30 s is held, unacknowledged, by the worker that took it;
+    that worker is killed outright (SIGKILL: no warm shutdown, no requeue).
+    """
+    held = probe.send_task(SCAN, countdown=30, expires=90).id  # expires: no stray scan later
+
+    def takers() -> list[str]:
+        return [name for name, ids in cluster.task_lines(SCAN, "received").items() if held in ids]
+
+    wait_until(takers, "a worker taking the held scan", cluster)
+    (holder,) = takers()
+    other = "worker2" if holder == "worker1" else "worker1"
+    cluster.kill(holder)
+    if on_rabbitmq:
+        wait_until(lambda: other in takers(), "the other worker getting it", cluster, timeout=15)
+    else:
+        time.sleep(3)
+        assert takers() == [holder], "Redis handed it over before the visibility timeout"
