@@ -13,7 +13,7 @@ from clearance import services
 from clearance.models import ClearanceRequest
 from clinic.celery import app as celery_app
 from tests.brokers import broker  # noqa: F401 - a fixture
-from tests.patients.test_celery_worker import redis_worker  # noqa: F401 - a fixture
+from tests.patients.test_celery_worker import real_worker  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ TASK = "clearance.tasks.send_clearance_letter"
 
 
 def test_worker_emails_the_letter_with_its_attachment_once(
-    redis_worker,  # noqa: F811
+    real_worker,  # noqa: F811
     planned_patient,
     physician,
     manager,
@@ -32,9 +32,9 @@ def test_worker_emails_the_letter_with_its_attachment_once(
     ClearanceRequest.objects.filter(pk=made.pk).update(method="email")
 
     first = celery_app.send_task(TASK, args=[made.pk])
-    assert redis_worker(first.id) is True
+    assert real_worker(first.id) is True
     again = celery_app.send_task(TASK, args=[made.pk])
-    assert redis_worker(again.id) is False
+    assert real_worker(again.id) is False
 
     assert len(mail.outbox) == 1
     ((_name, content, mimetype),) = mail.outbox[0].attachments

@@ -30,11 +30,11 @@ EMAILS = "patients.tasks.send_reminder_emails"
 
 
 @pytest.fixture
-def redis_worker(broker):  # noqa: F811 - the fixture imported above
+def real_worker(broker):  # noqa: F811 - the fixture imported above
     """A real worker (a thread of this process) on each broker in turn.
 
-    Returns wait_for(task_id) -> the task's return value. (The name is kept:
-    other modules import this fixture.)
+    Returns wait_for(task_id) -> the task's return value. Other modules import
+    this fixture (tests/clearance/test_celery_worker.py).
     """
     keys = ("task_always_eager", "broker_url", "broker_transport_options")
     saved = {k: celery_app.conf[k] for k in keys}
@@ -77,13 +77,13 @@ def redis_worker(broker):  # noqa: F811 - the fixture imported above
         celery_app.amqp._producer_pool = None
 
 
-def test_scan_sent_by_name_is_run_by_a_real_worker_over_the_broker(redis_worker, manager, settings):
+def test_scan_sent_by_name_is_run_by_a_real_worker_over_the_broker(real_worker, manager, settings):
     settings.REMINDER_ESCALATION_DAYS = 0
     patient = factories.PatientFactory()
     factories.PatientFactory(status="discharged")
 
     first = celery_app.send_task(SCAN)
-    assert redis_worker(first.id) == 3
+    assert real_worker(first.id) == 3
 
     assert set(Reminder.objects.values_list("patient_id", flat=True)) == {patient.pk}
     assert Reminder.objects.filter(recipient=manager, escalated=True).count() == 1
@@ -99,5 +99,5 @@ def test_scan_sent_by_name_is_run_by_a_real_worker_over_the_broker(redis_worker,
 
     # a second delivery of the task (second beat, redelivery) adds nothing
     again = celery_app.send_task(SCAN)
-    assert redis_worker(again.id) == 0
+    assert real_worker(again.id) == 0
     assert Reminder.objects.count() == 3
