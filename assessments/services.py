@@ -15,7 +15,6 @@ from django.db import transaction
 from assessments import scoring
 from assessments.models import Assessment, AssessmentContext, BodyChart, BodyChartEntry
 from assessments.regions import REGION_CODES, BodySymptom
-from clinic import clock
 from clinic.errors import NotVisible, RuleRefused, WrongRole
 from clinic.roles import THERAPIST_ROLES, role_of
 from patients.models import Patient
@@ -30,8 +29,8 @@ def _require_clinician(user, patient: Patient) -> None:
         raise NotVisible()
 
 
-def _date_not_in_future(value, field: str) -> dt.date:
-    today = clock.today()
+def _date_not_in_future(value, field: str, patient: Patient) -> dt.date:
+    today = patient.local_today()  # R16: the home location's today
     if value is None:
         return today
     if isinstance(value, str):
@@ -76,7 +75,7 @@ def assessment_record(
         errors["instrument"] = f"Choose one of {', '.join(scoring.Instrument.values)}."
     if errors:
         raise ValidationError(errors)
-    performed_on = _date_not_in_future(performed_on, "performed_on")
+    performed_on = _date_not_in_future(performed_on, "performed_on", patient)
     result = scoring.compute(
         instrument, items, age=age_on(patient, performed_on), sex=getattr(patient, "sex", None)
     )
@@ -167,7 +166,7 @@ def body_chart_record(
     ValidationError on `entries` naming each entry; nothing is saved.
     """
     _require_clinician(user, patient)
-    recorded_on = _date_not_in_future(recorded_on, "recorded_on")
+    recorded_on = _date_not_in_future(recorded_on, "recorded_on", patient)
     clean, problems = _entry_errors(entries)
     if problems:
         raise ValidationError({"entries": problems})

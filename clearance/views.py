@@ -45,9 +45,11 @@ def request_create(request, patient_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         requested_at = None
-        if data.get("requested_on") and data["requested_on"] != clock.today():
+        # R16: a back-dated request is 09:00 on that day at the patient's home location.
+        if data.get("requested_on") and data["requested_on"] != patient.local_today():
+            home = patient.home_location
             requested_at = timezone.make_aware(
-                dt.datetime.combine(data["requested_on"], dt.time(9))
+                dt.datetime.combine(data["requested_on"], dt.time(9)), home.tz if home else None
             )
         if "preview" in request.POST:
             # Nothing is saved: the letter as it would be sent.

@@ -223,6 +223,11 @@ class Patient(models.Model):
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
+    def local_today(self) -> dt.date:
+        """Today at the patient's home location (R16); the settings' zone without one."""
+        home = self.home_location if self.home_location_id else None
+        return clock.today(home.tz if home else None)
+
     @property
     def intake_date(self) -> dt.date:
         return timezone.localdate(self.created_at)
@@ -349,7 +354,9 @@ class Consultation(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        if self.consulted_on and self.consulted_on > timezone.localdate():
+        # R16: "the future" starts tomorrow at the patient's home location.
+        today = self.patient.local_today() if self.patient_id else timezone.localdate()
+        if self.consulted_on and self.consulted_on > today:
             errors["consulted_on"] = ["The consultation date cannot be in the future."]
         if (
             self.outcome == ConsultationOutcome.CLEARED_WITH_RESTRICTIONS

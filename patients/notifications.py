@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic import clock
 from clinic.errors import NotVisible
 from patients.models import (
     CONSULTATION_REMINDER_KINDS,
@@ -44,8 +43,7 @@ def notify(*, recipients: Iterable, patient: Patient, kind: str, message: str) -
     constraint applies: a recipient already reminded today is skipped.
     """
     # R16: the day (and R13's per-day key) of the patient's home location, as in the scan.
-    home = patient.home_location
-    today = clock.today(home.tz if home else None)
+    today = patient.local_today()
     unique = {r.pk: r for r in recipients if r is not None and r.is_active}
     if not unique:
         return []

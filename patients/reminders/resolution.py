@@ -36,8 +36,7 @@ def on_sessions_booked(plan) -> int:
     from clinic import clock
 
     # R16: "today" is the patient's home location's, as in the scan.
-    home = plan.patient.home_location
-    today = clock.today(home.tz if home else None)
+    today = plan.patient.local_today()
     if booked_count(plan, clock.now()) < expected_bookings(
         plan.visits_per_week, plan.end_date, today
     ):

@@ -216,3 +216,46 @@ def test_clearance_escalation_goes_to_the_home_locations_managers_and_head_offic
     _request(akl, utc(2026, 11, 1, 12, 0))
     _scan()
     assert _escalated(akl, "clearance_overdue") == {akl_manager.username, head.username}
+
+
+# --- "not in the future": tomorrow starts at the home location's midnight -------
+
+
+def test_dates_not_in_the_future_are_the_home_locations(sites):
+    from django.core.exceptions import ValidationError
+
+    from assessments.services import assessment_record
+    from patients.models import Consultation
+
+    auckland, la = sites
+    akl, lax = _patient(auckland), _patient(la)
+    with time_machine.travel(NOW, tick=False):
+        # 3 December is today in Auckland: an assessment and a consultation of that day are fine
+        done = assessment_record(
+            user=akl.physical_therapist,
+            patient=akl,
+            instrument="nprs",
+            items={"pain": 4},
+            context="reassessment",
+            performed_on=AUCKLAND_TODAY,
+        )
+        assert done.performed_on == AUCKLAND_TODAY
+        Consultation(
+            patient=akl, consulted_on=AUCKLAND_TODAY, clinician_name="Dr. A", outcome="cleared"
+        ).full_clean(exclude=["document", "recorded_by", "valid_until"])
+        # ... but still tomorrow in Los Angeles
+        with pytest.raises(ValidationError) as refused:
+            assessment_record(
+                user=lax.physical_therapist,
+                patient=lax,
+                instrument="nprs",
+                items={"pain": 4},
+                context="reassessment",
+                performed_on=AUCKLAND_TODAY,
+            )
+        assert "performed_on" in refused.value.message_dict
+        with pytest.raises(ValidationError) as refused:
+            Consultation(
+                patient=lax, consulted_on=AUCKLAND_TODAY, clinician_name="Dr. L", outcome="cleared"
+            ).full_clean(exclude=["document", "recorded_by", "valid_until"])
+        assert "consulted_on" in refused.value.message_dict
