@@ -31,11 +31,21 @@ STARTUP_SECONDS = 90
 PR_SET_PDEATHSIG = 1
 
 
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True)  # loaded here, never in a forked child
+    except OSError:  # not glibc: no parent-death signal, stop() still ends everything
+        return None
+
+
+LIBC = _libc()
+
+
 def _die_with_parent() -> None:
     """In the child: SIGTERM when the test process dies, even killed outright
     (Linux). Nothing is left holding the test database's connections."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if LIBC is not None:
+        LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
