@@ -16,6 +16,14 @@ NOT_PATIENT_RECORDS = {
     "api:exercise-detail",
     "api:plan-template-detail",
     "api:staff-deactivate",
+    # The physician directory is the clinic's, not a patient's record.
+    "api:physician-detail",
+    "clearance:physician-edit",
+    # A manager's own upload and its report (counts, errors by row and column);
+    # the import writes a "create" event for each patient it saves.
+    "interop:patient-import-job",
+    "interop:patient-import-now",
+    "interop:patient-import-progress",
     # A therapist's calendar feed (by token): the view audits each fetch itself.
     "interop:calendar-feed",
     # Head office's location and staff pages: their services write the trail.

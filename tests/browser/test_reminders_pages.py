@@ -25,7 +25,11 @@ def test_therapist_sees_badge_opens_inbox_and_marks_reminders_read(
     second = factories.PatientFactory(
         first_name="Jack", last_name="King", massage_therapist=massage_therapist
     )
-    Patient.objects.filter(pk=second.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+    # Forty clinic days ago at noon: a fixed span of hours would cross the end of
+    # daylight saving time and land on the 39th day for an hour each night.
+    intake_day = timezone.localdate() - dt.timedelta(days=40)
+    intake = timezone.make_aware(dt.datetime.combine(intake_day, dt.time(12)))
+    Patient.objects.filter(pk=second.pk).update(created_at=intake)
     factories.PatientFactory(first_name="Other", last_name="Team")
     reminders.consultation_reminders_create()
 
