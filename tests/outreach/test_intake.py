@@ -155,3 +155,69 @@ def test_accept_records_the_body_chart_and_the_intake_dn4(
     assert dn4.context == "intake" and dn4.performed_by == physical_therapist
     assert float(dn4.score) == 5  # four interview yes + one examination yes
     assert dn4.flags == {"neuropathic": True}
+
+
+def _rows(*entries, count=None):
+    """Body chart rows as the shared editor posts them (``None``: an empty row)."""
+    data = {"chart_rows": str(count if count is not None else len(entries))}
+    for n, entry in enumerate(entries):
+        region, symptom, strength = entry or ("", "", "")
+        data |= {
+            f"chart_region_{n}": region,
+            f"chart_symptom_{n}": symptom,
+            f"chart_intensity_{n}": strength,
+        }
+    return data
+
+
+def test_the_map_may_add_rows_beyond_the_four_offered(intake_url):
+    places = [
+        ("foot_plantar_left", "numbness", "6"),
+        ("foot_plantar_right", "numbness", "5"),
+        ("foot_dorsal_left", "tingling", "4"),
+        None,
+        ("hand_left", "burning", "3"),
+        ("hand_right", "pain", "2"),
+    ]
+    remove = {"chart_remove_5": "1"}  # the patient changed their mind about this one
+    response = Client().post(intake_url, {**_answers(), **_rows(*places), **remove})
+    assert response.status_code == 302
+    chart = IntakeSubmission.objects.get().answers["body_chart"]
+    assert [(e["region"], e["intensity"]) for e in chart] == [
+        ("foot_plantar_left", 6),
+        ("foot_plantar_right", 5),
+        ("foot_dorsal_left", 4),
+        ("hand_left", 3),
+    ]
+
+
+def test_a_half_filled_row_is_named_by_its_own_row(intake_url):
+    # rows 0 and 1 empty, row 2 has no strength: the error is at place 3, not place 1
+    rows = _rows(None, None, ("knee_left", "pain", ""), count=4)
+    response = Client().post(intake_url, {**_answers(), **rows, "chart_region_0": ""})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "chart_region_2" in errors and "chart_region_0" not in errors
+    assert not IntakeSubmission.objects.exists()
+
+
+@pytest.mark.parametrize("count", ["lots", "-3", "100000"])
+def test_a_strange_row_count_is_bounded_not_a_500(intake_url, count):
+    response = Client().post(intake_url, {**_answers(), "chart_rows": count})
+    assert response.status_code in (302, 400)
+
+
+def test_the_reviewer_sees_every_place_on_the_map_and_in_the_rows(
+    client, intake_url, physical_therapist
+):
+    places = [(f"{stem}_left", "numbness", "5") for stem in ("foot_plantar", "ankle", "knee")]
+    places += [(f"{stem}_right", "tingling", "3") for stem in ("hand", "wrist")]
+    Client().post(intake_url, {**_answers(), **_rows(*places)})
+    submission = IntakeSubmission.objects.get()
+    assert len(submission.answers["body_chart"]) == 5
+    client.force_login(physical_therapist)
+    page = client.get(f"/outreach/intakes/{submission.pk}/").content.decode()
+    assert 'name="chart_region_4"' in page and "data-body-chart-editor" in page
+    form = client.get(f"/outreach/intakes/{submission.pk}/").context["form"]
+    assert [r["region"] for r in form.editor_rows()[:5]] == [p[0] for p in places]
+    assert 'class="region sym-tingling" data-region="wrist_right"' in page
