@@ -59,3 +59,40 @@ def test_massage_therapist_refused_firm_pressure_on_a_numb_foot(
     page.get_by_role("button", name="Save massage part").click()
     expect(page.get_by_text("Massage part saved.")).to_be_visible()
     assert plan.massage_components.get().regions == ["foot_plantar_left"]
+
+
+def test_physical_therapist_charts_the_body_with_the_keyboard_only(
+    live_server, login, page, physical_therapist, patient
+):
+    """The staff body chart page uses the same map component as the intake: a region
+    is reached with Tab and chosen with Enter; the picker's buttons with Space."""
+    from assessments.models import BodyChart
+
+    login(physical_therapist)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/assessments/patient/{patient.pk}/body-chart/")
+    page.locator('#chart-map .region[data-region="head"]').first.focus()
+    for _ in range(100):  # Tab through the map to the right knee
+        if page.evaluate("document.activeElement.getAttribute('data-region')") == "knee_right":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    picker = page.get_by_role("group", name="Region: Right knee")
+    expect(picker).to_be_visible()
+    picker.get_by_role("button", name="Pain", exact=True).focus()
+    page.keyboard.press("Space")
+    picker.get_by_role("button", name="8", exact=True).focus()
+    page.keyboard.press("Space")
+    picker.get_by_role("button", name="Add to the list").focus()
+    page.keyboard.press("Enter")
+    expect(picker).to_be_hidden()
+    # Focus goes back to the region, and the list says what was added.
+    assert page.evaluate("document.activeElement.getAttribute('data-region')") == "knee_right"
+    expect(page.get_by_label("Place 1", exact=True)).to_have_value("knee_right")
+    expect(page.locator("[data-picker-status]")).to_contain_text("Right knee, pain, 8 of 10")
+    page.get_by_role("button", name="Save body chart").click()
+    expect(page.get_by_text("Body chart saved.")).to_be_visible()
+    chart = BodyChart.objects.get(patient=patient)
+    assert [(e.region, e.symptom, e.intensity) for e in chart.entries.all()] == [
+        ("knee_right", "pain", 8)
+    ]
