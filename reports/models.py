@@ -26,8 +26,16 @@ class PatientCourse(models.Model):
     (`scheduled_start`, id) as the report orders them.
     """
 
+    # No database-level foreign key: inserting a course row would then take a
+    # share lock on the patient's row, and a completion would deadlock with a
+    # move to another home location (which holds the patient's row while it
+    # waits for the patient's sessions). Django still cascades a deletion.
     patient = models.OneToOneField(
-        Patient, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Patient,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
     )
     sessions = models.PositiveIntegerField(default=0)
     first_start = models.DateTimeField(null=True)

@@ -45,7 +45,7 @@ class PatientSearchApi(PatientListApi):
     lower_bound_path = "one SQL query with the same WHERE (same indexes) building the page's JSON"
 
     def n(self, data):
-        return 1
+        return len(self.app(data)["results"])  # the rows on the page
 
     def url(self) -> str:
         return f"{URL}?{urlencode({'q': FRAGMENT})}"

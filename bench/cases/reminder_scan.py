@@ -8,7 +8,7 @@ import importlib
 from django.conf import settings
 from django.utils import timezone
 
-from bench.cases.sqlbits import execute, false, fetch_all, local_date, postgres, true
+from bench.cases.sqlbits import execute, false, fetch_all, local_date_at, postgres, true
 from bench.harness import Case
 
 
@@ -27,7 +27,10 @@ def lower_bound_sql() -> str:
         if postgres()
         else "date(p.consultation_valid_until, '-' || %(expiring_days)s || ' days')"
     )
-    days_missing = _days_between("%(today)s", local_date("p.created_at"))
+    # R16: the intake day is the patient's home location's (the scan runs each
+    # time zone's locations with that zone active).
+    intake = local_date_at("p.created_at", "l.time_zone")
+    days_missing = _days_between("%(today)s", intake)
     days_expired = _days_between("%(today)s", "p.consultation_valid_until")
     days_left = _days_between("p.consultation_valid_until", "%(today)s")
     n_days = "CASE WHEN r.days = 1 THEN '1 day' ELSE r.days || ' days' END"
@@ -49,10 +52,11 @@ WITH managers AS (
         CASE WHEN p.consultation_outcome = '' THEN {days_missing}
              WHEN p.consultation_valid_until < %(today)s THEN {days_expired}
              ELSE {days_left} END AS days,
-        {local_date("p.created_at")} AS intake,
+        {intake} AS intake,
         p.consultation_valid_until AS valid_until,
         {window_start} AS window_start
     FROM patients_patient p
+    JOIN locations_location l ON l.id = p.home_location_id
     LEFT JOIN auth_user mt ON mt.id = p.massage_therapist_id
     LEFT JOIN auth_user pt ON pt.id = p.physical_therapist_id
     WHERE p.status = 'active' AND (p.consultation_outcome = '' OR (

@@ -19,6 +19,13 @@ def local_date(column: str) -> str:
     return f"django_datetime_cast_date({column}, '{tz}', 'UTC')"
 
 
+def local_date_at(column: str, zone_column: str) -> str:
+    """The calendar date of a timestamp column in the time zone named by another column."""
+    if postgres():
+        return f"(({column}) AT TIME ZONE {zone_column})::date"
+    return f"django_datetime_cast_date({column}, {zone_column}, 'UTC')"
+
+
 def true() -> str:
     return "true" if postgres() else "1"
 
