@@ -75,9 +75,9 @@ def _location_filter(user, location) -> dict:
 def today(request):
     """My sessions today (managers: the whole clinic's day), one tap to complete."""
     role = _role(request)
-    day = timezone.localdate()
     # R17: ?location= (default: the switcher's choice) narrows to one location, 403 outside.
     location = list_location(request.user, location_param(request))
+    day = clock.today(location.tz) if location else timezone.localdate()  # R16: its day
     if role == Role.CLINIC_MANAGER:
         sessions = selectors.day_for_manager(request.user)
     else:
@@ -141,7 +141,7 @@ def calendar(request):
             "week": week,
             "prev_week": week - dt.timedelta(days=7),
             "next_week": week + dt.timedelta(days=7),
-            "today": timezone.localdate(),
+            "today": clock.today(location.tz) if location else timezone.localdate(),
             "patient": patient,
             "therapist": therapist,
             "therapists": staff_list().filter(

@@ -41,3 +41,15 @@ def test_patient_page_shows_home_location_and_each_sessions_location(auckland_se
     assert 'id="home-location">Harbour<' in page
     assert "Wed 2026-12-02 10:00" in page
     assert 'class="small session-location">Harbour<' in page
+
+
+def test_today_page_for_one_location_is_dated_in_its_zone(auckland_session):
+    import time_machine
+
+    client, patient, session = auckland_session
+    # 20:00 UTC on 1 Dec: still Tuesday 1 Dec in New York, Wednesday 2 Dec in Auckland
+    with time_machine.travel(dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(patient.massage_therapist)  # (a fresh session at that hour)
+        page = client.get(f"/sessions/?location={session.location_id}").content.decode()
+    assert "Wednesday, 2 December 2026" in page
+    assert f'data-session="{session.pk}"' in page
