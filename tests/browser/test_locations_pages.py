@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -42,6 +44,9 @@ def test_the_switcher_fits_in_the_collapsed_menu(live_server, login, head_office
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/reports/")
     page.get_by_role("button", name="Menu").click()
+    # The collapse animates open: click the switcher once it has finished.
+    expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator("#mainnav")).not_to_have_class(re.compile(r"\bcollapsing\b"))
     page.locator("#nav-location").click()
     expect(page.get_by_role("button", name="Southgate")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
