@@ -113,12 +113,17 @@ CSV_HEADER = [
 ]
 
 
+def assessments_for_csv(*, locations: frozenset[int] | None = None):
+    """The assessments the CSV carries: those of the patients in the manager's scope."""
+    return _in_scope(Assessment.objects.all(), locations)
+
+
 def assessment_csv_rows(*, locations: frozenset[int] | None = None) -> Iterator[list]:
     """Header, then one row per assessment (corrected ones marked), oldest first,
     of the patients in the manager's scope (R17)."""
     yield CSV_HEADER
     qs = (
-        _in_scope(Assessment.objects.all(), locations)
+        assessments_for_csv(locations=locations)
         .order_by("performed_on", "id")
         .values_list(
             "pk",

@@ -10,7 +10,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from assessments.reports import assessment_csv_rows, assessment_figures
+from assessments.reports import assessment_csv_rows, assessment_figures, assessments_for_csv
+from audit.routes import note_patients
 from clearance.selectors import clearance_figures
 from clinic import clinical, clock
 from clinic.roles import Role, require_role, role_of
@@ -76,6 +77,11 @@ def assessments_csv(request):
     require_role(request.user, Role.CLINIC_MANAGER)
     # R17: a location outside the caller's scope is refused (403) before any row.
     locations = report_scope(request.user, location_param(request))
+    # The audit traces the export once per patient it carries (the body is streamed).
+    note_patients(
+        request,
+        assessments_for_csv(locations=locations).values_list("patient_id", flat=True).distinct(),
+    )
     rows = assessment_csv_rows(locations=locations)
     response = StreamingHttpResponse(
         csv_lines([safe_cell(cell) for cell in row] for row in rows),

@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.routes import note_patients
 from clinic.api.permissions import IsClinicManager
 from locations.selectors import report_scope
 from reports import exports, selectors
@@ -60,7 +61,10 @@ class SessionsCsvView(APIView):
     )
     def get(self, request):
         filters = report_filters(request)
-        rows = exports.session_rows(exports.completed_sessions(**filters))
+        sessions = exports.completed_sessions(**filters)
+        # The audit traces the export once per patient it carries (the body is streamed).
+        note_patients(request, sessions.values_list("patient_id", flat=True).distinct())
+        rows = exports.session_rows(sessions)
         response = StreamingHttpResponse(
             exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
         )

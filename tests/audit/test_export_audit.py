@@ -114,3 +114,45 @@ def test_a_plain_report_page_stays_one_row(manager):
     request.resolver_match = resolve("/reports/")
     AuditMiddleware(lambda r: HttpResponse("ok"))(request)
     assert AuditEvent.objects.filter(route="reports:dashboard").count() == 1
+
+
+def test_the_sessions_csv_is_audited_once_per_patient_it_carries(manager, api_client_for):
+    # given completed sessions of two patients, and a patient with none
+    from tests.reports.conftest import add_session
+
+    carried = []
+    for _ in range(2):
+        plan = factories.ActivePlanFactory()
+        add_session(plan, "2025-03-03", "massage", pb=6, pa=4, mob=5.0)
+        add_session(plan, "2025-03-10", "massage", pb=5, pa=3, mob=5.5)
+        carried.append(plan.patient_id)
+    factories.PatientFactory()
+    # when a manager downloads the CSV
+    response = api_client_for(manager).get("/api/v1/reports/sessions.csv")
+    b"".join(response.streaming_content)
+    # then one export row per patient in it, no more
+    events = AuditEvent.objects.filter(route="api:reports-sessions-csv")
+    assert sorted(events.values_list("patient_id", flat=True)) == sorted(carried)
+
+
+def test_the_assessments_csv_is_audited_once_per_patient_it_carries(client, manager):
+    from assessments.models import Assessment
+
+    assessed = [factories.PatientFactory() for _ in range(2)]
+    factories.PatientFactory()
+    therapist = factories.PhysicalTherapistFactory()
+    for patient in assessed:
+        for day in (1, 2):
+            Assessment.objects.create(
+                patient=patient,
+                instrument="nprs",
+                performed_on=dt.date(2026, 3, day),
+                performed_by=therapist,
+                context="intake",
+                items={"pain": 5},
+                score=5,
+            )
+    client.force_login(manager)
+    b"".join(client.get("/reports/assessments.csv").streaming_content)
+    events = AuditEvent.objects.filter(route="reports:assessments-csv")
+    assert sorted(events.values_list("patient_id", flat=True)) == sorted(p.pk for p in assessed)
