@@ -36,6 +36,8 @@ def test_a_bad_correction_names_the_field_and_saves_nothing(api_client_for, mana
 
 def test_staff_add_and_edit_from_the_directory_pages(client: Client, physical_therapist, physician):
     client.force_login(physical_therapist)
+    # The directory is one click away from every page (the user menu).
+    assert 'href="/clearance/physicians/"' in client.get("/patients/").content.decode()
     listing = client.get("/clearance/physicians/").content.decode()
     assert f"/clearance/physicians/{physician.pk}/edit/" in listing
 
