@@ -7,8 +7,9 @@ counts. The pattern, in a service that changes a session::
     ...change and save the session...
     aggregates.recount(before=before, after=aggregates.counted(locked))
 
-`recount` turns the difference into deltas applied with `F()` expressions: an
-UPDATE adds to the row as it is when its row lock is granted, so concurrent
+`recount` turns the difference into deltas applied as `column = column + %s`
+UPDATEs (SQL written from the models' metadata, see `_add`): an UPDATE adds
+to the row as it is when its row lock is granted, so concurrent
 completions add up; a missing row is created first with INSERT … ON CONFLICT
 DO NOTHING. A completion is three short UPDATEs: its clinic week's row (one
 count down, one up, the scores added), its therapists' rows, the course.
