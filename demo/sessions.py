@@ -116,7 +116,9 @@ def seed(*, staff, patients) -> dict:
             except ValidationError:
                 pass  # R5 gate: the visit stays scheduled, as it would in the clinic
         # Today (already started, so it can be completed at once) and the next two weeks.
-        today_start = min(_at(today, hour, plan), now - dt.timedelta(minutes=5))
+        # Just after midnight "five minutes ago" is yesterday: then midnight itself.
+        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        today_start = max(min(_at(today, hour, plan), now - dt.timedelta(minutes=5)), midnight)
         if timezone.localdate(today_start) == today and _book(
             plan, _kind_for(plan, 0), today_start
         ):
