@@ -178,6 +178,14 @@ class ActivePlanFactory(TreatmentPlanFactory):
             ExercisePrescriptionFactory(plan=self)
 
 
+def _an_hour_ago_today() -> dt.datetime:
+    """An hour ago, but never before today's local midnight: a session that has
+    started *today*, also when a test runs between midnight and one o'clock."""
+    now = timezone.now()
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+    return max(now - dt.timedelta(hours=1), midnight)
+
+
 class TherapySessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TherapySession
@@ -186,7 +194,7 @@ class TherapySessionFactory(factory.django.DjangoModelFactory):
     patient = factory.SelfAttribute("plan.patient")
     location = factory.SelfAttribute("patient.home_location")
     kind = "massage"
-    scheduled_start = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    scheduled_start = factory.LazyFunction(_an_hour_ago_today)
     duration_minutes = 60
     massage_therapist = factory.SelfAttribute("patient.massage_therapist")
     physical_therapist = None

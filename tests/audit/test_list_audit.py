@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -96,6 +97,7 @@ def test_empty_list_writes_no_row(api_client_for, massage_therapist):
 
 
 @pytest.mark.parametrize("url", ["/plans/", "/sessions/", "/patients/"])
+@time_machine.travel(dt.datetime(2026, 12, 1, 5, 20, tzinfo=dt.UTC), tick=False)
 def test_page_lists_are_audited_per_patient(client, manager, url):
     plan = factories.ActivePlanFactory()
     factories.TherapySessionFactory(plan=plan)
