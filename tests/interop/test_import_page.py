@@ -37,6 +37,10 @@ def test_manager_checks_then_imports_without_a_second_upload(
     assert client.get(URL).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         checked = upload(client, csv_of(row("A")), dry_run=True)
+    # Recent uploads are listed once, in the page (not in its title).
+    page = client.get(URL).content.decode()
+    assert page.count('id="import-jobs"') == 1
+    assert "<title>Import patients · Synergy tracker</title>" in page
     check = ImportJob.objects.get()
     assert checked.url == f"/import/patients/{check.pk}/"
     page = client.get(checked.url).content.decode()
