@@ -26,18 +26,25 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     office, `manages_all_locations`: every patient); a therapist only those
     on whose care team they are, whatever the location. Every page, API
     endpoint, report, export and admin list that touches a patient (or
-    anything of one) starts from this queryset, so a hidden patient is a
-    404, never data.
+    anything of one) starts from this queryset (or `visible_patient_q` for
+    rows that belong to a patient), so a hidden patient is a 404, never data.
     """
+    return Patient.objects.filter(visible_patient_q(user))
+
+
+def visible_patient_q(user, *, path: str = "") -> Q:
+    """The rule of `patients_visible_to` as a filter; `path` reaches the patient
+    from another model (``"patient__"`` for a session): a join on the row's own
+    patient rather than a subquery of visible patients (cheaper to plan)."""
     role = role_of(user)
     if role == Role.CLINIC_MANAGER:
         managed = managed_location_ids(user)
         if managed is None:
-            return Patient.objects.all()
-        return Patient.objects.filter(home_location__in=managed)
+            return Q()
+        return Q(**{f"{path}home_location__in": managed})
     if role in (Role.MASSAGE_THERAPIST, Role.PHYSICAL_THERAPIST):
-        return Patient.objects.filter(Q(massage_therapist=user) | Q(physical_therapist=user))
-    return Patient.objects.none()
+        return Q(**{f"{path}massage_therapist": user}) | Q(**{f"{path}physical_therapist": user})
+    return Q(pk__in=[])
 
 
 def is_visible_to(user, patient: Patient) -> bool:

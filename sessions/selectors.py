@@ -9,19 +9,15 @@ from django.utils import timezone
 
 from clinic import clock
 from clinic.errors import NotVisible
-from clinic.roles import Role, role_of
 from locations.models import Location
-from locations.selectors import managed_location_ids
-from patients.selectors import patients_visible_to
+from patients.selectors import patients_visible_to, visible_patient_q
 from plans.models import ExercisePrescription, PlanStatus, TreatmentPlan
 from sessions.models import ExercisePerformed, TherapySession
 
 
 def sessions_visible_to(user) -> QuerySet[TherapySession]:
     """Sessions of patients the user may see (R3); everything else is a 404."""
-    if role_of(user) == Role.CLINIC_MANAGER and managed_location_ids(user) is None:
-        return TherapySession.objects.all()  # head office: no subquery
-    return TherapySession.objects.filter(patient__in=patients_visible_to(user).values("pk"))
+    return TherapySession.objects.filter(visible_patient_q(user, path="patient__"))
 
 
 def _for_lists(qs: QuerySet[TherapySession]) -> QuerySet[TherapySession]:

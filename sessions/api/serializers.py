@@ -108,6 +108,24 @@ class SessionDetailSerializer(SessionSerializer):
         read_only_fields = fields
 
 
+class HeldSession:
+    """A session to render with its related rows given rather than read again.
+
+    A completion holds the rows its answer shows (`services.Completion`);
+    serializers read fields as attributes, so everything but the three
+    related lists is the session's own.
+    """
+
+    def __init__(self, session, *, covered_prescriptions, exercises_performed, amendments=()):
+        self.session = session
+        self.covered_prescriptions = list(covered_prescriptions)
+        self.exercises_performed = list(exercises_performed)
+        self.amendments = list(amendments)
+
+    def __getattr__(self, name):
+        return getattr(self.session, name)
+
+
 class _BookingSerializer(serializers.Serializer):
     """Fields shared by a single booking and a series (R9, R12)."""
 

@@ -22,6 +22,7 @@ from plans.models import TreatmentPlan
 from sessions import selectors, services
 from sessions.api.serializers import (
     AmendmentSerializer,
+    HeldSession,
     ProgressSerializer,
     SeriesResultSerializer,
     SeriesScheduleSerializer,
@@ -152,11 +153,18 @@ class SessionViewSet(
             # A hidden session (404) or the wrong user (403) is said before the input.
             services.session_to_complete(user=request.user, session_id=pk)
             raise ValidationError(serializer.errors)
-        session = services.session_complete(
+        completion = services.session_complete(
             user=request.user, session_id=pk, **serializer.validated_data
         )
+        session = completion.session
         note_patient(request, "session", session.pk, session.patient_id)
-        return self._detail_response(session)
+        # The detail as a GET would return it, from the rows the service holds.
+        held = HeldSession(
+            session,
+            covered_prescriptions=completion.covered_prescriptions,
+            exercises_performed=completion.exercises_performed,
+        )
+        return Response(SessionDetailSerializer(held).data)
 
     @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -10,6 +10,7 @@ refusal at any step writes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,8 +25,8 @@ from clinic.roles import require_role
 from locations.selectors import managers_of
 from patients.models import ReminderKind
 from patients.notifications import notify
-from patients.selectors import clearance_check, patients_visible_to
-from plans.models import PlanStatus
+from patients.selectors import clearance_check
+from plans.models import ExercisePrescription, PlanStatus
 from reports import aggregates as report_aggregates
 from sessions.models import (
     ExercisePerformed,
@@ -34,6 +35,7 @@ from sessions.models import (
     SessionStatus,
     TherapySession,
 )
+from sessions.selectors import sessions_visible_to
 from sessions.services.scheduling import (
     THERAPIST_ROLES,
     format_when,
@@ -65,6 +67,18 @@ COMPLETION_FIELDS = [
 _FK_FIELDS = [f.name for f in TherapySession._meta.concrete_fields if f.is_relation]
 
 
+@dataclass(frozen=True)
+class Completion:
+    """What a completion wrote: the session (its patient and plan read with it), the
+    prescriptions it covers and the exercises performed, so that an answer can be
+    rendered without reading them again. A session just completed has no
+    amendments (only a completed session is amended)."""
+
+    session: TherapySession
+    covered_prescriptions: list[ExercisePrescription]
+    exercises_performed: list[ExercisePerformed]
+
+
 def require_session_therapist(user, session: TherapySession, what: str) -> None:
     """R12: only a therapist of the session logs it (403 otherwise)."""
     require_role(user, *THERAPIST_ROLES)
@@ -79,9 +93,7 @@ def session_to_complete(*, user, session_id, lock: bool = False) -> TherapySessi
     `session_complete` uses it first; a view whose input is invalid uses it to
     answer 404/403 before 400, as the API promises.
     """
-    sessions = TherapySession.objects.filter(
-        patient__in=patients_visible_to(user).values("pk")
-    ).select_related("patient", "plan")
+    sessions = sessions_visible_to(user).select_related("patient", "plan")
     if lock:
         sessions = sessions.select_for_update(of=("self",))
     try:
@@ -109,7 +121,7 @@ def session_complete(
     exercises_performed: Iterable[dict] = (),
     adverse_event: bool = False,
     adverse_event_note: str = "",
-) -> TherapySession:
+) -> Completion:
     """Log a session (R11): once, by one of its therapists, not before its start, and R5.
 
     `exercises_performed` is a list of {"prescription", "sets_done", "reps_done",
@@ -151,19 +163,29 @@ def session_complete(
     session.completed_by = session.status_changed_by = user
     errors: dict[str, list[str]] = {}
     _validate_scores(session, errors)
-    performed = _performed_rows(session, list(exercises_performed or []), errors)
+    # Scheduling refuses exercises in a massage session, so only the others have any.
+    covered = (
+        []
+        if session.kind == SessionKind.MASSAGE
+        else list(session.covered_prescriptions.select_related("exercise"))
+    )
+    performed = _performed_rows(session, covered, list(exercises_performed or []), errors)
     _raise_with_model_errors(session, errors, only=COMPLETION_FIELDS)
 
     session.save(update_fields=COMPLETION_FIELDS)
     report_aggregates.recount(before=counted_before, after=report_aggregates.counted(session))
-    bulk_create_with_history(performed, ExercisePerformed, default_user=user)
+    if performed:
+        bulk_create_with_history(performed, ExercisePerformed, default_user=user)
     if session.adverse_event:
         _notify_adverse_event(session)
-    return session
+    return Completion(session=session, covered_prescriptions=covered, exercises_performed=performed)
 
 
 def _performed_rows(
-    session: TherapySession, performed: list[dict], errors: dict[str, list[str]]
+    session: TherapySession,
+    covered_prescriptions: list[ExercisePrescription],
+    performed: list[dict],
+    errors: dict[str, list[str]],
 ) -> list[ExercisePerformed]:
     """The exercises done, each a prescription this session covers, once; errors collected."""
     if not performed:
@@ -171,7 +193,7 @@ def _performed_rows(
     if session.kind == SessionKind.MASSAGE:
         errors.setdefault("exercises_performed", []).append("A massage session has no exercises.")
         return []
-    covered = {rx.pk: rx for rx in session.covered_prescriptions.select_related("exercise")}
+    covered = {rx.pk: rx for rx in covered_prescriptions}
     rows, seen = [], set()
     for item in performed:
         rx = item.get("prescription")
