@@ -42,7 +42,9 @@ def token_expired(token: Token, *, last_used: dt.datetime | None, now: dt.dateti
 
 
 def token_touch(token: Token, *, now: dt.datetime) -> None:
-    TokenUse.objects.update_or_create(token=token, defaults={"last_used": now})
+    """Record the token's last use: one UPDATE, or the row's first INSERT."""
+    if not TokenUse.objects.filter(token=token).update(last_used=now):
+        TokenUse.objects.update_or_create(token=token, defaults={"last_used": now})
 
 
 def token_for(user) -> Token:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -69,7 +70,7 @@ _FK_FIELDS = [f.name for f in TherapySession._meta.concrete_fields if f.is_relat
 
 @dataclass(frozen=True)
 class Completion:
-    """What a completion wrote: the session (its patient and plan read with it), the
+    """What a completion wrote: the session (its patient read with it), the
     prescriptions it covers and the exercises performed, so that an answer can be
     rendered without reading them again. A session just completed has no
     amendments (only a completed session is amended)."""
@@ -93,7 +94,10 @@ def session_to_complete(*, user, session_id, lock: bool = False) -> TherapySessi
     `session_complete` uses it first; a view whose input is invalid uses it to
     answer 404/403 before 400, as the API promises.
     """
-    sessions = sessions_visible_to(user).select_related("patient", "plan")
+    # The plan's status only (the on-hold check), not its row.
+    sessions = (
+        sessions_visible_to(user).select_related("patient").annotate(plan_status=F("plan__status"))
+    )
     if lock:
         sessions = sessions.select_for_update(of=("self",))
     try:
@@ -142,7 +146,7 @@ def session_complete(
     gate = clearance_check(session.patient)
     if not gate.allowed:
         raise ValidationError({"consultation_status": gate.reason})
-    if session.plan.status == PlanStatus.ON_HOLD:
+    if session.plan_status == PlanStatus.ON_HOLD:
         # docs/rules.md "Sessions of a plan on hold": the pause is clinical.
         raise ValidationError(
             {"plan": "This plan is on hold; reactivate it before completing its sessions."}
