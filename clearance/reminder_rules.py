@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from clearance.models import ClearanceRequest, ClearanceStatus
-from clearance.selectors import overdue_cutoff
+from clearance.selectors import OVERDUE_CUTOFF_DAY
 from locations.selectors import ManagersByLocation
 from patients.models import PatientStatus, ReminderKind
+from patients.reminders.days import LocalDays
 from patients.reminders.engine import TEAM_COLUMNS, Due, register, team_of
 
 KIND = ReminderKind.CLEARANCE_OVERDUE.value
@@ -31,11 +30,14 @@ class ClearanceOverdueRule:
     name = KIND
     kinds = (KIND,)
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
+        home_of = "patient__home_location"
         rows = (
             ClearanceRequest.objects.filter(
+                days.scope(home_of),
                 status=ClearanceStatus.REQUESTED,
-                requested_at__lt=overdue_cutoff(today),
+                # R16: the start of the home location's day, 6 days ago (overdue_cutoff)
+                requested_at__lt=days.midnight_sql(home_of, OVERDUE_CUTOFF_DAY),
                 patient__status=PatientStatus.ACTIVE,
             )
             .order_by("pk")
@@ -57,16 +59,20 @@ class ClearanceOverdueRule:
         managers = ManagersByLocation()  # R17: the patient's home location's and head office
         due = []
         for pk, patient_id, requested_at, physician, first, last, mrn, home, *team in rows:
-            # R16: the scan runs in the home location's zone (engine._scan).
-            days = (today - timezone.localdate(requested_at)).days
+            today = days.day(home)
+            if today is None:  # not one of this scan's locations
+                continue
+            # R16: the home location's days
+            age = (today - days.local_date(requested_at, home)).days
             message = (
-                f"{first} {last} ({mrn}): clearance requested from {physician} {days} days ago "
+                f"{first} {last} ({mrn}): clearance requested from {physician} {age} days ago "
                 "and not answered. Please follow up."
             )
             members = team_of(*team)
-            due += [Due(KIND, patient_id, m, occurrence_of(pk), message) for m in members]
+            key = occurrence_of(pk)
+            due += [Due(KIND, patient_id, m, key, message, today) for m in members]
             due += [
-                Due(KIND, patient_id, m, occurrence_of(pk), message, escalated=True)
+                Due(KIND, patient_id, m, key, message, today, escalated=True)
                 for m in managers.ids(home)
                 if m not in members
             ]

@@ -43,11 +43,15 @@ def consultation_get(*, user, pk, patient_pk=None) -> Consultation:
         raise NotVisible("No such consultation.") from exc
 
 
+# Requests made before the start of this day (relative to today) are overdue.
+OVERDUE_CUTOFF_DAY = 1 - CLEARANCE_OVERDUE_DAYS
+
+
 def overdue_cutoff(today: dt.date) -> dt.datetime:
     """Requests made before this instant are 7 or more clinic days old on `today`."""
     from django.utils import timezone
 
-    start = dt.datetime.combine(today - dt.timedelta(days=CLEARANCE_OVERDUE_DAYS - 1), dt.time.min)
+    start = dt.datetime.combine(today + dt.timedelta(days=OVERDUE_CUTOFF_DAY), dt.time.min)
     return timezone.make_aware(start)
 
 

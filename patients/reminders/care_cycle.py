@@ -30,6 +30,7 @@ import math
 
 from django.db.models import (
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -40,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from patients.models import PatientStatus, ReminderKind
+from patients.reminders.days import LocalDays
 from patients.reminders.engine import TEAM_COLUMNS, Due, team_of
 
 PLAN_ENDING_DAYS = 7
@@ -74,11 +76,14 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _active_plans() -> QuerySet:
+HOME = "patient__home_location"
+
+
+def _active_plans(days: LocalDays) -> QuerySet:
     from plans.models import PlanStatus, TreatmentPlan
 
     return TreatmentPlan.objects.filter(
-        status=PlanStatus.ACTIVE, patient__status=PatientStatus.ACTIVE
+        days.scope(HOME), status=PlanStatus.ACTIVE, patient__status=PatientStatus.ACTIVE
     ).order_by("pk")
 
 
@@ -102,15 +107,23 @@ def _last_reassessment() -> Subquery:
     return Subquery(latest)
 
 
-def _with_reassessment_counts() -> QuerySet:
+def _with_reassessment_counts(days: LocalDays) -> QuerySet:
     """Active plans with: completed visits, the last reassessment date, and the
-    completed visits on or before that date (one statement)."""
-    return _active_plans().annotate(
+    completed visits on or before that date (one statement).
+
+    R16: a visit's day is its date in the patient's home location's zone."""
+    by_reassessment = (
+        _completed()
+        .annotate(
+            home=ExpressionWrapper(OuterRef(HOME), output_field=IntegerField()),
+            visit_day=days.local_date_sql("scheduled_start", "home"),
+        )
+        .filter(visit_day__lte=OuterRef("last_reassessment"))
+    )
+    return _active_plans(days).annotate(
         completed=_count(_completed()),
         last_reassessment=_last_reassessment(),
-        completed_by_reassessment=_count(
-            _completed(scheduled_start__date__lte=OuterRef("last_reassessment"))
-        ),
+        completed_by_reassessment=_count(by_reassessment),
     )
 
 
@@ -128,6 +141,7 @@ ROW = (
     "patient__first_name",
     "patient__last_name",
     "patient__mrn",
+    "patient__home_location_id",
     *TEAM_COLUMNS,
 )
 
@@ -136,13 +150,16 @@ class ReassessmentDueRule:
     name = kind = ReminderKind.REASSESSMENT_DUE.value
     kinds = (kind,)
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
-        rows = _with_reassessment_counts().values_list(
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
+        rows = _with_reassessment_counts(days).values_list(
             *ROW, "completed", "last_reassessment", "completed_by_reassessment"
         )
         due = []
         for row in rows:
-            pk, patient_id, title, start, end, vpw, first, last, mrn, *rest = row
+            pk, patient_id, title, start, end, vpw, first, last, mrn, home, *rest = row
+            today = days.day(home)
+            if today is None:  # not one of this scan's locations
+                continue
             team = team_of(*rest[:4])
             completed, last_re, completed_by_re = rest[4:]
             occurrence, what = self._occurrence(
@@ -151,7 +168,9 @@ class ReassessmentDueRule:
             if occurrence is None:
                 continue
             message = f"{_who(first, last, mrn)}: reassessment due ({what}) on plan “{title}”."
-            due += [Due(self.kind, patient_id, member, occurrence, message) for member in team]
+            due += [
+                Due(self.kind, patient_id, member, occurrence, message, today) for member in team
+            ]
         return due
 
     @staticmethod
@@ -183,16 +202,16 @@ class ProgressNoteDueRule:
     name = kind = ReminderKind.PROGRESS_NOTE_DUE.value
     kinds = (kind,)
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
         rows = (
-            _with_reassessment_counts()
+            _with_reassessment_counts(days)
             .annotate(since=F("completed") - F("completed_by_reassessment"))
             .filter(since__gte=PROGRESS_NOTE_EVERY)
             .values_list(*ROW, "since", "last_reassessment")
         )
         due = []
         for row in rows:
-            pk, patient_id, title, _start, _end, _vpw, first, last, mrn, *rest = row
+            pk, patient_id, title, _start, _end, _vpw, first, last, mrn, home, *rest = row
             since, last_re = rest[4:]
             tenth = since // PROGRESS_NOTE_EVERY * PROGRESS_NOTE_EVERY
             after = last_re.isoformat() if last_re else "start"
@@ -202,7 +221,7 @@ class ProgressNoteDueRule:
                 f"“{title}” since the last reassessment."
             )
             due += [
-                Due(self.kind, patient_id, member, occurrence, message)
+                Due(self.kind, patient_id, member, occurrence, message, days.day(home))
                 for member in team_of(*rest[:4])
             ]
         return due
@@ -212,19 +231,22 @@ class PlanEndingRule:
     name = kind = ReminderKind.PLAN_ENDING.value
     kinds = (kind,)
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
         rows = (
-            _active_plans()
-            .filter(end_date__lte=today + dt.timedelta(days=PLAN_ENDING_DAYS))
+            _active_plans(days)
+            .filter(end_date__lte=days.day_sql(HOME, PLAN_ENDING_DAYS))
             .values_list(*ROW)
         )
         due = []
-        for pk, patient_id, title, _start, end, _vpw, first, last, mrn, *team in rows:
-            days = (end - today).days
+        for pk, patient_id, title, _start, end, _vpw, first, last, mrn, home, *team in rows:
+            today = days.day(home)
+            if today is None:  # not one of this scan's locations
+                continue
+            left = (end - today).days
             when = (
-                f"ends in {days} day{'s' if days != 1 else ''}"
-                if days >= 0
-                else f"ended {-days} day{'s' if days != -1 else ''} ago"
+                f"ends in {left} day{'s' if left != 1 else ''}"
+                if left >= 0
+                else f"ended {-left} day{'s' if left != -1 else ''} ago"
             )
             message = (
                 f"{_who(first, last, mrn)}: plan “{title}” {when} ({end.isoformat()}). "
@@ -232,7 +254,8 @@ class PlanEndingRule:
             )
             occurrence = f"{self.kind}:plan{pk}:{end.isoformat()}"
             due += [
-                Due(self.kind, patient_id, member, occurrence, message) for member in team_of(*team)
+                Due(self.kind, patient_id, member, occurrence, message, today)
+                for member in team_of(*team)
             ]
         return due
 
@@ -257,17 +280,19 @@ class UnderScheduledRule:
     name = kind = ReminderKind.UNDER_SCHEDULED.value
     kinds = (kind,)
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
         rows = (
-            _active_plans()
-            .filter(start_date__lte=today)
+            _active_plans(days)
+            .filter(start_date__lte=days.day_sql(HOME))
             .annotate(booked=_count(booked_in_horizon(now)))
             .filter(booked__lt=F("visits_per_week") * 2)
             .values_list(*ROW, "booked")
         )
-        year, week, _ = today.isocalendar()
         due = []
-        for pk, patient_id, title, _start, end, vpw, first, last, mrn, *rest in rows:
+        for pk, patient_id, title, _start, end, vpw, first, last, mrn, home, *rest in rows:
+            today = days.day(home)
+            if today is None:  # not one of this scan's locations
+                continue
             booked = rest[4]
             expected = expected_bookings(vpw, end, today)
             if booked >= expected:
@@ -277,9 +302,10 @@ class UnderScheduledRule:
                 f"booked in the next {SCHEDULE_HORIZON_DAYS} days on plan “{title}” "
                 f"({vpw} a week planned). Please schedule."
             )
+            year, week, _ = today.isocalendar()
             occurrence = f"{self.kind}:plan{pk}:{year}-W{week:02d}"
             due += [
-                Due(self.kind, patient_id, member, occurrence, message)
+                Due(self.kind, patient_id, member, occurrence, message, today)
                 for member in team_of(*rest[:4])
             ]
         return due

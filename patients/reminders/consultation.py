@@ -24,8 +24,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from locations.selectors import ManagersByLocation
 from patients.models import (
@@ -36,6 +34,7 @@ from patients.models import (
     Reminder,
     ReminderKind,
 )
+from patients.reminders.days import LocalDays
 from patients.reminders.engine import Due
 
 logger = logging.getLogger(__name__)
@@ -61,19 +60,10 @@ class ConsultationRule:
     name = "consultation"
     kinds = CONSULTATION_KINDS
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> list[Due]:
-        expiring_sent = _expiring_sent(today)
+    def due(self, *, days: LocalDays, now: dt.datetime) -> list[Due]:
+        expiring_sent = _expiring_sent(days)
         return [
-            Due(
-                kind=r.kind,
-                patient_id=r.patient_id,
-                recipient_id=r.recipient_id,
-                occurrence=occurrence_of(today),
-                message=r.message,
-                escalated=r.escalated,
-            )
-            for candidate in _candidates(today)
-            for r in _reminders_for(candidate, today, now, expiring_sent)
+            due for candidate in _candidates(days) for due in _due_for(candidate, expiring_sent)
         ]
 
 
@@ -82,6 +72,7 @@ class _Candidate:
     """A patient the scan reminds about, and why."""
 
     patient_id: int
+    today: dt.date  # the home location's (R16)
     who: str
     kind: str
     days: int  # since intake (missing), since expiry (expired), until expiry (expiring)
@@ -91,25 +82,26 @@ class _Candidate:
     managers: tuple[int, ...]  # escalation: active managers not on the team
 
 
-def _candidates(today: dt.date) -> list[_Candidate]:
-    soon = today + dt.timedelta(days=_expiring_days())
+def _candidates(days: LocalDays) -> list[_Candidate]:
     escalation_days = max(int(settings.REMINDER_ESCALATION_DAYS), 0)
     rows = (
-        Patient.objects.filter(status=PatientStatus.ACTIVE)
-        .annotate(r4=Patient.consultation_status_sql(today))
+        Patient.objects.filter(days.scope("home_location"), status=PatientStatus.ACTIVE)
+        # R16: "today" is the home location's (one CASE over the locations, one query)
+        .annotate(r4=Patient.consultation_status_sql(days.day_sql("home_location")))
         .filter(
             Q(r4__in=[ConsultationStatus.MISSING, ConsultationStatus.EXPIRED])
-            | Q(r4__in=list(CLEARED_STATUSES), consultation_valid_until__lte=soon)
+            | Q(
+                r4__in=list(CLEARED_STATUSES),
+                consultation_valid_until__lte=days.day_sql("home_location", _expiring_days()),
+            )
         )
-        # R16: the scan runs in the home location's zone (engine._scan): its day of intake.
-        .annotate(intake=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values_list(
             "pk",
             "first_name",
             "last_name",
             "mrn",
             "r4",
-            "intake",
+            "created_at",
             "consultation_valid_until",
             "massage_therapist_id",
             "massage_therapist__is_active",
@@ -123,22 +115,27 @@ def _candidates(today: dt.date) -> list[_Candidate]:
     managers = ManagersByLocation()
     candidates = []
     for row in rows:
-        pk, first, last, mrn, r4, intake, valid_until, mt, mt_active, pt, pt_active, home = row
+        pk, first, last, mrn, r4, created_at, valid_until, mt, mt_active, pt, pt_active, home = row
+        today = days.day(home)
+        if today is None:  # not one of this scan's locations
+            continue
+        intake = days.local_date(created_at, home)  # R16: the home location's day of intake
         kind = KIND_OF_STATUS.get(r4, ReminderKind.CONSULTATION_EXPIRING)
         if kind == ReminderKind.CONSULTATION_MISSING:
-            days = (today - intake).days
+            n_days = (today - intake).days
         elif kind == ReminderKind.CONSULTATION_EXPIRED:
-            days = (today - valid_until).days
+            n_days = (today - valid_until).days
         else:
-            days = (valid_until - today).days
+            n_days = (valid_until - today).days
         team = tuple(m for m, active in ((mt, mt_active), (pt, pt_active)) if m and active)
-        escalate = kind != ReminderKind.CONSULTATION_EXPIRING and days >= escalation_days
+        escalate = kind != ReminderKind.CONSULTATION_EXPIRING and n_days >= escalation_days
         candidates.append(
             _Candidate(
                 patient_id=pk,
+                today=today,
                 who=f"{first} {last} ({mrn})",
                 kind=kind,
-                days=days,
+                days=n_days,
                 intake=intake,
                 valid_until=valid_until,
                 team=team,
@@ -148,9 +145,7 @@ def _candidates(today: dt.date) -> list[_Candidate]:
     return candidates
 
 
-def _reminders_for(
-    c: _Candidate, today: dt.date, stamp: dt.datetime, expiring_sent: dict
-) -> list[Reminder]:
+def _due_for(c: _Candidate, expiring_sent: dict) -> list[Due]:
     recipients = [*((m, False) for m in c.team), *((m, True) for m in c.managers)]
     if c.kind == ReminderKind.CONSULTATION_EXPIRING:
         # Once per clearance: not again inside this clearance's warning window.
@@ -158,35 +153,40 @@ def _reminders_for(
         recipients = [
             (m, escalated)
             for m, escalated in recipients
-            if expiring_sent.get((c.patient_id, m), dt.date.min) < window_start
+            if not any(
+                window_start <= day <= c.today for day in expiring_sent.get((c.patient_id, m), ())
+            )
         ]
+    occurrence = occurrence_of(c.today)
     return [
-        Reminder(
-            recipient_id=recipient,
-            patient_id=c.patient_id,
+        Due(
             kind=c.kind,
-            day=today,
+            patient_id=c.patient_id,
+            recipient_id=recipient,
+            occurrence=occurrence,
             message=_message(c, escalated=escalated),
+            day=c.today,
             escalated=escalated,
-            created_at=stamp,
         )
         for recipient, escalated in recipients
     ]
 
 
-def _expiring_sent(today: dt.date) -> dict[tuple[int, int], dt.date]:
-    """(patient, recipient) -> the last day an expiring-soon reminder was created.
+def _expiring_sent(days: LocalDays) -> dict[tuple[int, int], list[dt.date]]:
+    """(patient, recipient) -> the days an expiring-soon reminder was created, recently.
 
     A window starts REMINDER_EXPIRING_DAYS before its clearance ends (not before
-    today for a clearance still running), so no older row can be inside one.
+    the patient's today for a clearance still running), so no older row can be
+    inside one; the caller compares with the patient's own today.
     """
-    sent: dict[tuple[int, int], dt.date] = {}
+    every = days.distinct_days
+    sent: dict[tuple[int, int], list[dt.date]] = {}
     for patient_id, recipient_id, day in Reminder.objects.filter(
         kind=ReminderKind.CONSULTATION_EXPIRING,
-        day__gte=today - dt.timedelta(days=_expiring_days()),
-        day__lte=today,
+        day__gte=every[0] - dt.timedelta(days=_expiring_days()),
+        day__lte=every[-1],
     ).values_list("patient_id", "recipient_id", "day"):
-        sent[(patient_id, recipient_id)] = max(day, sent.get((patient_id, recipient_id), day))
+        sent.setdefault((patient_id, recipient_id), []).append(day)
     return sent
 
 

@@ -1,9 +1,12 @@
 """The reminder engine (R13, R22, R23): a registry of rules and one daily scan.
 
-A *rule* owns one reminder kind. Its ``due(today=, now=)`` runs ONE query
+A *rule* owns one reminder kind. Its ``due(days=, now=)`` runs ONE query
 (set-based: never a query per patient) and yields a :class:`Due` per
 reminder that should exist: who gets it, about which patient, why
-(``occurrence``), and the message. The scan inserts them all in one bulk
+(``occurrence``), the message, and the patient's day. ``days``
+(:class:`~patients.reminders.days.LocalDays`) gives each patient's "today"
+and local dates by their home location (R16), so one pass serves every
+location whatever its time zone. The scan inserts them all in one bulk
 INSERT that skips rows already there: the unique constraint on (patient,
 recipient, occurrence) makes a repeated scan, a second beat, a racing or
 retried task add nothing. An occurrence key names the cause precisely
@@ -32,11 +35,11 @@ from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from clinic import clock
 from patients.models import Reminder
+from patients.reminders.days import LocalDays
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class Due:
     recipient_id: int
     occurrence: str
     message: str
+    day: dt.date | None  # the patient's local day (``LocalDays.day`` of their home location)
     escalated: bool = False
 
 
@@ -59,7 +63,7 @@ class Rule(Protocol):
     name: str
     kinds: tuple[str, ...]
 
-    def due(self, *, today: dt.date, now: dt.datetime) -> Iterable[Due]: ...
+    def due(self, *, days: LocalDays, now: dt.datetime) -> Iterable[Due]: ...
 
 
 RULES: dict[str, Rule] = {}
@@ -95,29 +99,27 @@ def reminder_scan(
 ) -> ScanResult:
     """Run every registered rule (or only ``kinds``); return what was created.
 
-    R16: each location's patients are scanned for that location's day, in
-    its time zone (see ``_scan``). With ``today`` given, the scan is for that
-    day; with ``locations`` (ids) given, only the patients whose home is one
-    of them. Locations sharing a time zone share a pass (a single clinic is
-    one pass over every patient, as before). Idempotent: a second run the
-    same day creates nothing. The staff e-mail digest is enqueued after
-    commit (a broker outage is logged, never raised).
+    R16: each patient is scanned for their home location's day, in its time
+    zone, in ONE pass over every location whatever their zones (see
+    ``_scan``). With ``today`` given, the scan is for that day everywhere;
+    with ``locations`` (ids) given, only the patients whose home is one of
+    them. Idempotent: a second run the same day creates nothing. The staff
+    e-mail digest is enqueued after commit (a broker outage is logged,
+    never raised).
     """
     from locations.models import Location
 
     every = Location.objects.all()
     if locations is not None:
         every = every.filter(pk__in=list(locations))
-    by_zone: dict[str, list[int]] = {}
-    for pk, zone in every.values_list("pk", "time_zone"):
-        by_zone.setdefault(zone, []).append(pk)
-    if locations is None and len(by_zone) <= 1:  # one zone everywhere: one pass over everyone
-        zone = next(iter(by_zone), None)
-        return _scan(today=today or clock.today(zone), kinds=kinds, locations=None, zone=zone)
-    return _sum(
-        _scan(today=today or clock.today(zone), kinds=kinds, locations=ids, zone=zone)
-        for zone, ids in by_zone.items()
+    now = clock.now()
+    days = LocalDays.of(
+        dict(every.values_list("pk", "time_zone")),
+        now=now,
+        today=today,
+        restricted=locations is not None,
     )
+    return _scan(days, now=now, kinds=kinds)
 
 
 def reminder_scan_due_locations(*, hour: int | None = None) -> ScanResult:
@@ -128,48 +130,24 @@ def reminder_scan_due_locations(*, hour: int | None = None) -> ScanResult:
 
     hour = settings.REMINDER_HOUR if hour is None else hour
     now = clock.now()
-    by_zone: dict[str, list[int]] = {}
-    for pk, zone in Location.objects.filter(active=True).values_list("pk", "time_zone"):
-        if now.astimezone(clock.zone(zone)).hour == hour:
-            by_zone.setdefault(zone, []).append(pk)
-    return _sum(
-        _scan(today=clock.today(zone), kinds=None, locations=ids, zone=zone)
-        for zone, ids in by_zone.items()
-    )
+    zones = {
+        pk: tz
+        for pk, tz in Location.objects.filter(active=True).values_list("pk", "time_zone")
+        if now.astimezone(clock.zone(tz)).hour == hour
+    }
+    return _scan(LocalDays.of(zones, now=now, restricted=True), now=now, kinds=None)
 
 
-def _sum(results: Iterable[ScanResult]) -> ScanResult:
-    created, by_kind = 0, Counter()
-    for result in results:
-        created += result.created
-        by_kind.update(result.by_kind)
-    return ScanResult(created=created, by_kind=dict(by_kind))
+def _scan(days: LocalDays, *, now: dt.datetime, kinds: Iterable[str] | None) -> ScanResult:
+    """One pass of the rules over the patients of ``days``' locations, each for their own day.
 
-
-def _scan(
-    *,
-    today: dt.date,
-    kinds: Iterable[str] | None,
-    locations: Iterable[int] | None,
-    zone: str | None = None,
-) -> ScanResult:
-    """One pass of the rules over the patients of ``locations`` (None: all), for ``today``.
-
-    R16: the rules run with the locations' time zone ``zone`` active, so every
-    "day" a rule takes of an instant (``timezone.localdate``, ``__date``
-    lookups, ``TruncDate``, ``make_aware``) is the patient's home location's.
+    R16: a rule takes every "day" from ``days`` (the patient's home
+    location's today, the local date of an instant, the instant a local day
+    starts), never from the active time zone, so one pass serves locations
+    in any number of zones; a reminder's ``day`` is its patient's local day.
     """
-    if zone is not None:
-        with timezone.override(zone):
-            return _scan(today=today, kinds=kinds, locations=locations)
-    now = clock.now()
-    allowed = None
-    if locations is not None:
-        from patients.models import Patient
-
-        allowed = set(
-            Patient.objects.filter(home_location__in=list(locations)).values_list("pk", flat=True)
-        )
+    if not days.zones:
+        return ScanResult(created=0, by_kind={})
     wanted = None if kinds is None else set(kinds)
     selected = [r for r in rules().values() if wanted is None or wanted & set(r.kinds)]
     all_kinds = [str(k) for r in selected for k in r.kinds if wanted is None or k in wanted]
@@ -179,47 +157,49 @@ def _scan(
                 recipient_id=d.recipient_id,
                 patient_id=d.patient_id,
                 kind=d.kind,
-                day=today,
+                day=d.day,
                 occurrence=d.occurrence[:100],
                 message=d.message[:500],
                 escalated=d.escalated,
                 created_at=now,
             )
             for rule in selected
-            for d in rule.due(today=today, now=now)
-            if d.kind in all_kinds and (allowed is None or d.patient_id in allowed)
+            for d in rule.due(days=days, now=now)
+            # a day of None: the patient's home is not one of this scan's locations
+            if d.kind in all_kinds and d.day is not None
         ]
-        keys = sorted({r.occurrence for r in rows})
-        before = _count_by_kind(keys)
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        # What this run added: the rows of these occurrences now, less before.
-        # (bulk_create skips conflicts without saying which; exact unless two
-        # scans race, and even then nothing is ever duplicated.)
-        after = _count_by_kind(keys)
+        before = _count_by_kind(days.distinct_days, all_kinds)
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)  # batches as the database allows
+        # What this run added: the rows of these days and kinds now, less before
+        # (every row it adds is dated its patient's today, one of these days).
+        # bulk_create skips conflicts without saying which; exact unless two
+        # scans race, and even then nothing is ever duplicated.
+        after = _count_by_kind(days.distinct_days, all_kinds)
         by_kind = {k: after[k] - before[k] for k in all_kinds}
         from patients.notifications import digest_later
 
-        digest_later(today)
+        for day in days.distinct_days:
+            digest_later(day)
     created = sum(by_kind.values())
-    logger.info("Reminder scan for %s: %d reminder(s) created %s", today, created, dict(by_kind))
+    logger.info(
+        "Reminder scan for %s: %d reminder(s) created %s",
+        ", ".join(d.isoformat() for d in days.distinct_days),
+        created,
+        dict(by_kind),
+    )
     return ScanResult(created=created, by_kind=dict(by_kind))
 
 
-KEY_CHUNK = 2000
-
-
-def _count_by_kind(keys: list[str]) -> Counter:
-    counts: Counter = Counter()
-    for start in range(0, len(keys), KEY_CHUNK):
-        counts.update(
-            dict(
-                Reminder.objects.filter(occurrence__in=keys[start : start + KEY_CHUNK])
-                .values("kind")
-                .annotate(n=Count("pk"))
-                .values_list("kind", "n")
-            )
+def _count_by_kind(days: list[dt.date], kinds: list[str]) -> Counter:
+    """Reminders of ``kinds`` dated one of ``days``, per kind (one read of the day/kind index)."""
+    return Counter(
+        dict(
+            Reminder.objects.filter(day__in=days, kind__in=kinds)
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .values_list("kind", "n")
         )
-    return counts
+    )
 
 
 def open_reminders(*, patient_id: int, kinds: Iterable[str]) -> QuerySet[Reminder]:

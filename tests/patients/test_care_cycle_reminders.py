@@ -363,14 +363,19 @@ def test_each_rule_is_one_query_whatever_the_number_of_plans(
             plan = _plan(p, start_days_ago=20, weeks=4)
             _completed(plan, 4)
 
+    from locations.models import Location
+    from patients.reminders.days import LocalDays
+
     build(1)
+    zones = dict(Location.objects.values_list("pk", "time_zone"))
+    days = LocalDays.of(zones, now=NOW, today=TODAY)
     for rule in rules().values():
         with django_assert_max_num_queries(3) as one:
-            list(rule.due(today=TODAY, now=NOW))
+            list(rule.due(days=days, now=NOW))
         few = len(one.captured_queries)
         build(5)
         with django_assert_max_num_queries(few):
-            list(rule.due(today=TODAY, now=NOW))
+            list(rule.due(days=days, now=NOW))
 
 
 def test_a_rule_registered_by_another_app_runs_in_the_scan(cleared, physical_therapist):
@@ -381,8 +386,9 @@ def test_a_rule_registered_by_another_app_runs_in_the_scan(cleared, physical_the
         name = "test_custom"
         kinds = ("adverse_event",)
 
-        def due(self, *, today, now):
-            return [Due("adverse_event", cleared.pk, physical_therapist.pk, "custom:1", "hi")]
+        def due(self, *, days, now):
+            day = days.day(cleared.home_location_id)
+            return [Due("adverse_event", cleared.pk, physical_therapist.pk, "custom:1", "hi", day)]
 
     register(Custom)
     try:
