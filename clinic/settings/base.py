@@ -122,12 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Opt-in: server-side parameter binding with psycopg's prepared statements, so
-    # PostgreSQL plans a repeated statement once per connection instead of every
-    # time (docs/performance.md: a completion 34 -> 21 ms). Off by default until
-    # it has run in production-like load; CI does not run with it on (the suite
-    # passed on PostgreSQL with it on when it was added, 2026-12-01).
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=False):
+    # Server-side parameter binding with psycopg's prepared statements: PostgreSQL
+    # plans a repeated statement once per connection instead of every time
+    # (docs/performance.md: 15-20 % of a completion). On by default; turn it off
+    # (DATABASE_PREPARED_STATEMENTS=0) behind a connection pooler that does not
+    # keep prepared statements (PgBouncer in transaction mode before 1.21).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 2}
         )
