@@ -6,8 +6,8 @@ reminder that should exist: who gets it, about which patient, why
 (``occurrence``), the message, and the patient's day. ``days``
 (:class:`~patients.reminders.days.LocalDays`) gives each patient's "today"
 and local dates by their home location (R16), so one pass serves every
-location whatever its time zone. The scan inserts them all in one bulk
-INSERT that skips rows already there: the unique constraint on (patient,
+location whatever its time zone. The scan inserts them all with INSERTs
+that skip rows already there (``_insert``): the unique constraint on (patient,
 recipient, occurrence) makes a repeated scan, a second beat, a racing or
 retried task add nothing. An occurrence key names the cause precisely
 enough to recur only when it should (``reassessment_due:plan12:50`` and
@@ -33,8 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.module_loading import autodiscover_modules
 
 from clinic import clock
@@ -152,30 +152,15 @@ def _scan(days: LocalDays, *, now: dt.datetime, kinds: Iterable[str] | None) -> 
     selected = [r for r in rules().values() if wanted is None or wanted & set(r.kinds)]
     all_kinds = [str(k) for r in selected for k in r.kinds if wanted is None or k in wanted]
     with transaction.atomic():
-        rows = [
-            Reminder(
-                recipient_id=d.recipient_id,
-                patient_id=d.patient_id,
-                kind=d.kind,
-                day=d.day,
-                occurrence=d.occurrence[:100],
-                message=d.message[:500],
-                escalated=d.escalated,
-                created_at=now,
-            )
+        dues = [
+            d
             for rule in selected
             for d in rule.due(days=days, now=now)
             # a day of None: the patient's home is not one of this scan's locations
             if d.kind in all_kinds and d.day is not None
         ]
-        before = _count_by_kind(days.distinct_days, all_kinds)
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True)  # batches as the database allows
-        # What this run added: the rows of these days and kinds now, less before
-        # (every row it adds is dated its patient's today, one of these days).
-        # bulk_create skips conflicts without saying which; exact unless two
-        # scans race, and even then nothing is ever duplicated.
-        after = _count_by_kind(days.distinct_days, all_kinds)
-        by_kind = {k: after[k] - before[k] for k in all_kinds}
+        added = _insert(dues, now=now)
+        by_kind = {k: added[k] for k in all_kinds}
         from patients.notifications import digest_later
 
         for day in days.distinct_days:
@@ -190,16 +175,50 @@ def _scan(days: LocalDays, *, now: dt.datetime, kinds: Iterable[str] | None) -> 
     return ScanResult(created=created, by_kind=dict(by_kind))
 
 
-def _count_by_kind(days: list[dt.date], kinds: list[str]) -> Counter:
-    """Reminders of ``kinds`` dated one of ``days``, per kind (one read of the day/kind index)."""
-    return Counter(
-        dict(
-            Reminder.objects.filter(day__in=days, kind__in=kinds)
-            .values("kind")
-            .annotate(n=Count("pk"))
-            .values_list("kind", "n")
-        )
-    )
+ROW_FIELDS = ("recipient", "patient", "occurrence", "message", "escalated")  # one per row
+SHARED_FIELDS = ("kind", "day", "created_at")  # one per statement
+INSERT_BATCH = 1000  # rows per statement (fewer where the database allows fewer parameters)
+
+
+def _insert(dues: list[Due], *, now: dt.datetime) -> Counter:
+    """Insert the reminders ``dues`` name that are not there yet; return how many, per kind.
+
+    ``INSERT … SELECT … FROM (VALUES …) ON CONFLICT DO NOTHING`` (SQLite and
+    PostgreSQL alike), written from the model's metadata as
+    reports/aggregates.py does: the unique constraint on (patient,
+    recipient, occurrence) skips the rows already there, and each
+    statement's row count is what it added, so the count per kind reads
+    nothing back (``bulk_create`` does not tell which rows it skipped). One
+    statement per kind and day (at most ``INSERT_BATCH`` rows), which are
+    parameters once, not once a row.
+    """
+    meta = Reminder._meta
+    fields = [meta.get_field(name) for name in (*ROW_FIELDS, *SHARED_FIELDS)]
+    stamp = meta.get_field("created_at").get_db_prep_value(now, connection)
+    groups: dict[tuple[str, dt.date], list[tuple]] = {}
+    for d in dues:
+        row = (d.recipient_id, d.patient_id, d.occurrence[:100], d.message[:500], bool(d.escalated))
+        groups.setdefault((str(d.kind), d.day), []).append(row)
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    picked = ", ".join(f"column{i}" for i in range(1, len(ROW_FIELDS) + 1))
+    one = f"({', '.join(['%s'] * len(ROW_FIELDS))})"
+    added: Counter = Counter()
+    with connection.cursor() as cursor:
+        for (kind, day), rows in groups.items():
+            shared = [kind, meta.get_field("day").get_db_prep_value(day, connection), stamp]
+            batch = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
+                sql = (
+                    f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608 (metadata only)
+                    f"SELECT {picked}, %s, %s, %s FROM (VALUES {', '.join([one] * len(chunk))}) "
+                    # WHERE: SQLite reads an ON right after FROM as a join's
+                    "AS v WHERE 1 = 1 ON CONFLICT DO NOTHING"
+                )
+                cursor.execute(sql, [*shared, *(value for row in chunk for value in row)])
+                added[kind] += cursor.rowcount
+    return added
 
 
 def open_reminders(*, patient_id: int, kinds: Iterable[str]) -> QuerySet[Reminder]:

@@ -9,6 +9,7 @@ says 06:30 on 2 December).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 import time_machine
@@ -115,3 +116,20 @@ def test_a_scan_of_some_locations_reaches_only_their_patients():
     assert result.created == Reminder.objects.filter(patient=la).count() > 0
     assert not Reminder.objects.filter(patient=auckland).exists()
     assert set(Reminder.objects.values_list("day", flat=True)) == {dt.date(2026, 12, 2)}
+
+
+def test_the_count_per_kind_is_what_the_inserts_added_batch_by_batch(monkeypatch):
+    from patients.reminders import engine
+
+    monkeypatch.setattr(engine, "INSERT_BATCH", 2)  # several statements per kind
+    for zone in ZONES[:3]:
+        _site_with_a_patient(zone)
+    with time_machine.travel(NOW, tick=False):
+        first = reminder_scan()
+        Reminder.objects.filter(kind="plan_ending").delete()  # one kind to add again
+        second = reminder_scan()
+
+    counted = dict(Counter(Reminder.objects.values_list("kind", flat=True)))
+    assert {k: n for k, n in first.by_kind.items() if n} == counted
+    assert first.created == sum(counted.values()) > 2
+    assert {k: n for k, n in second.by_kind.items() if n} == {"plan_ending": 6}
