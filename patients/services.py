@@ -187,7 +187,7 @@ def patient_update(*, user, patient: Patient, version: int | None = None, **data
 
             on_patient_discharged(patient.pk)  # R23: no reminder for a discharged patient
     patient.full_clean()
-    report_aggregates.patient_home_changed(patient=patient)  # its figures follow it (R17)
+    report_aggregates.patient_changed(patient=patient)  # its report figures follow it
     patient.save()
     return patient
 

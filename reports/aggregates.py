@@ -12,15 +12,19 @@ UPDATEs (SQL written from the models' metadata, see `_add`): an UPDATE adds
 to the row as it is when its row lock is granted, so concurrent
 completions add up; a missing row is created first with INSERT … ON CONFLICT
 DO NOTHING. A completion is three short UPDATEs: its clinic week's row (one
-count down, one up, the scores added), its therapists' rows, the course.
+count down, one up, the scores added), its therapists' rows, the course; and,
+for the outcome figures (R14 per home location, cause and care team), the
+course row is read under its lock before and after its UPDATE and the
+difference of its outcome (`reports.outcomes.COURSE_OUTCOME`) is one more
+UPDATE of the patient's outcome row: two SELECTs and an UPDATE more.
 
 Where a session counts is read inside those UPDATEs (a subquery on the
-patient's home location), after the service has locked the session row. A
-move to another home location (`patient_home_changed`) first locks all the
-patient's sessions, so a session change waits for the move or the move waits
-for it, and each sees the other's result. A course rewrite (`course_recompute`,
-when a course session changes) locks the course row first, so a concurrent
-completion's UPDATE applies on top of it.
+patient's row), after the service has locked the session row. A change of
+where a patient counts (`patient_changed`: home location, cause, care team)
+first locks all the patient's sessions, so a session change waits for the
+change or the change waits for it, and each sees the other's result. A
+course rewrite (`course_recompute`, when a course session changes) locks the
+course row first, so a concurrent completion's UPDATE applies on top of it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
+    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -40,11 +45,13 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from patients.models import Patient
-from reports.models import PatientCourse, TherapistFigures, WeeklySessionFigures
+from reports.models import OutcomeFigures, PatientCourse, TherapistFigures, WeeklySessionFigures
+from reports.outcomes import COURSE_OUTCOME, OUTCOME_MEASURES, clean_sums
 from sessions.models import SessionStatus, TherapySession
 
 COMPLETED = SessionStatus.COMPLETED.value
@@ -67,6 +74,15 @@ WEEKLY_MEASURES = (*STATUSES, *SCORES)
 THERAPIST_MEASURES = ("completed", *SCORES)
 WEEK_KEY = ("location_id", "week", "kind")
 THERAPIST_KEY = ("location_id", "slot", "therapist_id")
+OUTCOME_KEY = ("location_id", "cause", "massage_therapist_id", "physical_therapist_id")
+# Where a patient's figures count: each key column of the aggregate tables from
+# the patient's row (a missing therapist is 0).
+PATIENT_KEY = {
+    "location_id": "home_location",
+    "cause": "neuropathy_cause",
+    "massage_therapist_id": "massage_therapist",
+    "physical_therapist_id": "physical_therapist",
+}
 
 
 @dataclass(frozen=True)
@@ -160,14 +176,17 @@ def _prep(model, name: str, value):
     return model._meta.get_field(name).get_db_prep_value(value, connection)
 
 
-def _add(model, lookup: dict, changes: dict, *, patient_id: int | None) -> int:
+def _add(
+    model, lookup: dict, changes: dict, *, patient_id: int | None, key_fields: tuple[str, ...] = ()
+) -> int:
     """UPDATE one row: each column += its delta; returns the number of rows changed.
 
     Written as SQL from the model's metadata rather than through the ORM: the
     statement is trivial for the database, and compiling F() expressions for a
     dozen columns cost more Python than the rest of a completion's writes.
-    With `patient_id`, the row is the one at that patient's home location, read
-    by the same statement.
+    With `patient_id`, the key columns of `key_fields` missing from `lookup`
+    are the patient's (home location; cause and care team), read by the same
+    statement.
     """
     qn = connection.ops.quote_name
     meta = model._meta
@@ -176,11 +195,17 @@ def _add(model, lookup: dict, changes: dict, *, patient_id: int | None) -> int:
     params = [_prep(model, name, value) for name, value in changes.items()]
     where = []
     if patient_id is not None:
-        home = Patient._meta.get_field("home_location").column
         # Names from the models' metadata, quoted; values are parameters.
         patients, pk = qn(Patient._meta.db_table), qn(Patient._meta.pk.column)
-        where.append(f"{qn('location_id')} = (SELECT {qn(home)} FROM {patients} WHERE {pk} = %s)")  # noqa: S608
-        params.append(patient_id)
+        for name in key_fields:
+            if name not in PATIENT_KEY or name in lookup:
+                continue
+            value = qn(Patient._meta.get_field(PATIENT_KEY[name]).column)
+            if name.endswith("therapist_id"):
+                value = f"COALESCE({value}, 0)"  # no therapist counts as 0
+            select = f"SELECT {value} FROM {patients} WHERE {pk} = %s"  # noqa: S608
+            where.append(f"{qn(meta.get_field(name).column)} = ({select})")
+            params.append(patient_id)
     for name, value in lookup.items():
         where.append(f"{qn(meta.get_field(name).column)} = %s")
         params.append(_prep(model, name, value))
@@ -193,23 +218,32 @@ def _add(model, lookup: dict, changes: dict, *, patient_id: int | None) -> int:
 def _apply(
     model, key_fields: tuple[str, ...], deltas: dict[tuple, dict], *, location=None, patient_id=None
 ) -> None:
-    """Add each key's deltas to its row at `location`, or at `patient_id`'s home location."""
+    """Add each key's deltas to its row at `location`, or where `patient_id` counts.
+
+    A delta's key is the last columns of `key_fields`; the first ones are
+    `location` or the patient's (PATIENT_KEY).
+    """
     for key, values in deltas.items():
         changes = {name: value for name, value in values.items() if value}
         if not changes:
             continue
-        lookup = dict(zip(key_fields[1:], key, strict=True))
-        if patient_id is None:
+        lookup = dict(zip(key_fields[-len(key) :] if key else (), key, strict=True))
+        if patient_id is None and location is not None:
             lookup = {"location_id": location, **lookup}
-        if _add(model, lookup, changes, patient_id=patient_id):
+        if _add(model, lookup, changes, patient_id=patient_id, key_fields=key_fields):
             continue
         # A row nobody has written yet; a concurrent writer may create it first.
         if patient_id is not None:
-            lookup["location_id"] = Patient.objects.values_list("home_location_id", flat=True).get(
-                pk=patient_id
-            )
+            lookup = {**patient_key(patient_id, key_fields), **lookup}
         model.objects.bulk_create([model(**lookup)], ignore_conflicts=True)
         _add(model, lookup, changes, patient_id=None)
+
+
+def patient_key(patient_id: int, key_fields: tuple[str, ...] = OUTCOME_KEY) -> dict:
+    """The stored patient's values of the key columns in `key_fields` (see PATIENT_KEY)."""
+    names = [name for name in key_fields if name in PATIENT_KEY]
+    row = Patient.objects.values_list(*(PATIENT_KEY[n] for n in names)).get(pk=patient_id)
+    return {name: value or 0 for name, value in zip(names, row, strict=True)}
 
 
 def recount(*, before: Counted | None, after: Counted | None) -> None:
@@ -253,13 +287,19 @@ def _recount_course(before: Counted | None, after: Counted | None) -> None:
 
 
 def _course_add(c: Counted) -> None:
-    """One more course session: count it; it is the baseline or latest if it is first/last."""
-    if _course_update(c):
-        return
-    PatientCourse.objects.bulk_create(
-        [PatientCourse(patient_id=c.patient_id)], ignore_conflicts=True
-    )
+    """One more course session: count it; it is the baseline or latest if it is first/last.
+
+    The course row is locked while its outcome is read (created first when
+    missing), so the outcome figures move by exactly what this update changes.
+    """
+    found, before = course_outcome(c.patient_id, lock=True)
+    if not found:
+        PatientCourse.objects.bulk_create(
+            [PatientCourse(patient_id=c.patient_id)], ignore_conflicts=True
+        )
+        _, before = course_outcome(c.patient_id, lock=True)
     _course_update(c)
+    _outcome_recount(c.patient_id, before=before, after=course_outcome(c.patient_id)[1])
 
 
 def _course_update(c: Counted) -> int:
@@ -316,12 +356,13 @@ def course_recompute(patient_id: int) -> None:
     """
     course = PatientCourse.objects.filter(patient_id=patient_id)
     PatientCourse.objects.bulk_create([PatientCourse(patient_id=patient_id)], ignore_conflicts=True)
-    list(course.select_for_update().values_list("pk"))
+    _, before = course_outcome(patient_id, lock=True)
     qs = course_sessions([patient_id])
     ends = ("id", "scheduled_start", "pain_before", "mobility_score")
     first = qs.order_by("scheduled_start", "id").values_list(*ends).first()
     if first is None:
         course.delete()
+        _outcome_recount(patient_id, before=before, after=None)
         return
     last = qs.order_by("-scheduled_start", "-id").values_list(*ends).first()
     course.update(
@@ -335,6 +376,52 @@ def course_recompute(patient_id: int) -> None:
         latest_pain=last[2],
         latest_mobility=last[3],
     )
+    _outcome_recount(patient_id, before=before, after=course_outcome(patient_id)[1])
+
+
+# --- the outcome figures (R14 per home location, cause and care team) ---------------
+
+
+def course_outcome(patient_id: int, *, lock: bool = False) -> tuple[bool, dict | None]:
+    """(whether the course row exists, what it adds to the outcome figures or None).
+
+    One SELECT of the course row (`lock`: FOR UPDATE); the rule is
+    `reports.outcomes.COURSE_OUTCOME`, the SQL the report's groupings sum.
+    """
+    qs = PatientCourse.objects.filter(pk=patient_id)
+    if lock:
+        qs = qs.select_for_update()
+    # Unqualified column names: the statement reads the course table alone.
+    measures = {
+        f"outcome_{name}": RawSQL(  # noqa: S611 - the rule's SQL, no input
+            sql,
+            (),
+            output_field=DecimalField(max_digits=14, decimal_places=1)
+            if name == "mobility_change_sum"
+            else IntegerField(),
+        )
+        for name, sql in COURSE_OUTCOME.items()
+    }
+    row = qs.annotate(**measures).values_list("sessions", *measures).first()
+    if row is None:
+        return False, None
+    sessions, *values = row
+    return True, (clean_sums(values) if sessions else None)
+
+
+def _outcome_difference(before: dict | None, after: dict | None) -> dict:
+    return {
+        name: (after[name] if after else 0) - (before[name] if before else 0)
+        for name in OUTCOME_MEASURES
+    }
+
+
+def _outcome_recount(patient_id: int, *, before: dict | None, after: dict | None) -> None:
+    """Add the change of a patient's course outcome where the patient counts now."""
+    if before == after:
+        return
+    deltas = {(): _outcome_difference(before, after)}
+    _apply(OutcomeFigures, OUTCOME_KEY, deltas, patient_id=patient_id)
 
 
 # --- grouped sums from the sessions (a move, and the rebuild) ------------------------
@@ -393,27 +480,44 @@ def therapist_rows(sessions: QuerySet[TherapySession], *, location: str = "patie
             yield (row["agg_location"], slot, row[slot]), _clean(row, THERAPIST_MEASURES)
 
 
-def patient_home_changed(*, patient: Patient) -> None:
-    """Move the patient's figures to their new home location; call before saving the patient.
+def patient_changed(*, patient: Patient) -> None:
+    """Move the patient's figures to where the patient counts now; call before saving the patient.
 
-    Locks the patient's sessions first (a session change in flight finishes
-    first, a later one waits for the move), then reads the stored home
-    location: where the figures are counted now.
+    Where a patient counts: the home location (R17) for every aggregate, also
+    the cause and the care team for the outcome figures. Locks the patient's
+    sessions first (a session change in flight finishes first, a later one
+    waits), then reads the stored patient: where the figures are counted now.
+    A patient whose key is unchanged costs one read.
     """
     if patient.pk is None:
+        return
+    new = {
+        name: getattr(patient, f"{field}_id" if name != "cause" else field) or 0
+        for name, field in PATIENT_KEY.items()
+    }
+    if patient_key(patient.pk) == new:
         return
     with transaction.atomic(savepoint=False):
         sessions = TherapySession.objects.filter(patient_id=patient.pk)
         list(sessions.select_for_update().values_list("pk"))
-        old = Patient.objects.values_list("home_location_id", flat=True).get(pk=patient.pk)
-        new = patient.home_location_id
+        old = patient_key(patient.pk)
         if old == new:
             return
-        for model, key_fields, rows in (
-            (WeeklySessionFigures, WEEK_KEY, weekly_rows(sessions)),
-            (TherapistFigures, THERAPIST_KEY, therapist_rows(sessions)),
-        ):
-            rows = list(rows)
-            for location, sign in ((old, -1), (new, 1)):
-                deltas = {key[1:]: {k: sign * v for k, v in sums.items()} for key, sums in rows}
-                _apply(model, key_fields, deltas, location=location)
+        if old["location_id"] != new["location_id"]:
+            for model, key_fields, rows in (
+                (WeeklySessionFigures, WEEK_KEY, weekly_rows(sessions)),
+                (TherapistFigures, THERAPIST_KEY, therapist_rows(sessions)),
+            ):
+                rows = list(rows)
+                for location, sign in ((old["location_id"], -1), (new["location_id"], 1)):
+                    deltas = {key[1:]: {k: sign * v for k, v in sums.items()} for key, sums in rows}
+                    _apply(model, key_fields, deltas, location=location)
+        _, outcome = course_outcome(patient.pk, lock=True)
+        if outcome is None:
+            return
+        # Both rows in key order, so two moves in opposite directions cannot deadlock.
+        moves = {
+            tuple(old.values()): _outcome_difference(outcome, None),
+            tuple(new.values()): outcome,
+        }
+        _apply(OutcomeFigures, OUTCOME_KEY, dict(sorted(moves.items())))

@@ -112,3 +112,36 @@ class TherapistFigures(_Scores):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.slot} {self.therapist_id}: {self.completed}"
+
+
+class OutcomeFigures(models.Model):
+    """R14 outcome sums over the courses of patients sharing a home location, cause and care team.
+
+    Each column is the SUM of its `reports.outcomes.COURSE_OUTCOME` expression
+    over those patients' `PatientCourse` rows; the report groups these rows by
+    cause and by each therapist slot. A missing therapist is 0 (no NULL in a key).
+    """
+
+    location_id = models.IntegerField()
+    cause = models.CharField(max_length=20)
+    massage_therapist_id = models.IntegerField()
+    physical_therapist_id = models.IntegerField()
+    patients = models.IntegerField(default=0)
+    followed_up = models.IntegerField(default=0)
+    pain_change_sum = models.BigIntegerField(default=0)
+    pain_change_n = models.IntegerField(default=0)
+    mobility_change_sum = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    mobility_change_n = models.IntegerField(default=0)
+    pain_responders = models.IntegerField(default=0)
+    mobility_responders = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location_id", "cause", "massage_therapist_id", "physical_therapist_id"],
+                name="outcome_figures_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.cause}: {self.patients} patient(s)"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import FirstValue, RowNumber
 
 from reports.aggregates import (
+    OUTCOME_KEY,
     THERAPIST_KEY,
     THERAPIST_MEASURES,
     WEEK_KEY,
@@ -24,7 +25,9 @@ from reports.aggregates import (
     therapist_rows,
     weekly_rows,
 )
-from reports.models import PatientCourse, TherapistFigures, WeeklySessionFigures
+from reports.models import OutcomeFigures, PatientCourse, TherapistFigures, WeeklySessionFigures
+from reports.outcomes import OUTCOME_MEASURES, clean_sums, outcome_sums_sql
+from reports.selectors.courses import patient_courses
 from sessions.models import TherapySession
 
 COURSE_FIELDS = (
@@ -98,8 +101,25 @@ def _scope(
     return sessions
 
 
+def _outcomes(locations: list[int] | None) -> dict:
+    """{(location, cause, massage, physical): sums} over the courses computed from the sessions.
+
+    The report's all-time courses (`patient_courses`) grouped as
+    `reports.models.OutcomeFigures` keys them (no therapist: 0).
+    """
+    courses = patient_courses(locations=None if locations is None else frozenset(locations))
+    inner_sql, params = courses.query.sql_with_params()
+    sql = outcome_sums_sql(
+        source=f"({inner_sql}) courses",
+        group_by=("home", "cause", "COALESCE(team_massage, 0)", "COALESCE(team_physical, 0)"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(row[:4]): clean_sums(row[4:]) for row in cursor.fetchall()}
+
+
 def computed(locations: Iterable[int] | None = None) -> dict:
-    """{"weekly": {key: sums}, "therapists": {key: sums}, "courses": {patient: fields}}."""
+    """{"weekly"|"therapists"|"outcomes": {key: sums}, "courses": {patient: fields}}."""
     sessions = _scope(locations)
     return {
         "weekly": dict(weekly_rows(sessions)),
@@ -107,6 +127,7 @@ def computed(locations: Iterable[int] | None = None) -> dict:
         "courses": {
             row.pop("patient_id"): row for row in _courses(_scope(locations, course_sessions()))
         },
+        "outcomes": _outcomes(None if locations is None else list(locations)),
     }
 
 
@@ -124,6 +145,10 @@ def stored() -> dict:
     return {
         "weekly": rows(WeeklySessionFigures, WEEK_KEY, WEEKLY_MEASURES),
         "therapists": rows(TherapistFigures, THERAPIST_KEY, THERAPIST_MEASURES),
+        "outcomes": {
+            key: clean_sums(sums.values())
+            for key, sums in rows(OutcomeFigures, OUTCOME_KEY, OUTCOME_MEASURES).items()
+        },
         "courses": {
             row.pop("patient_id"): row
             for row in PatientCourse.objects.filter(sessions__gt=0).values(
@@ -144,17 +169,21 @@ def rebuild_report_aggregates(*, locations: Iterable[int] | None = None) -> dict
     fresh = computed(locations)
     weekly = WeeklySessionFigures.objects.all()
     therapists = TherapistFigures.objects.all()
+    outcomes = OutcomeFigures.objects.all()
     courses = PatientCourse.objects.all()
     if locations is not None:
         weekly = weekly.filter(location_id__in=locations)
         therapists = therapists.filter(location_id__in=locations)
+        outcomes = outcomes.filter(location_id__in=locations)
         courses = courses.filter(patient__home_location__in=locations)
     weekly.delete()
     therapists.delete()
+    outcomes.delete()
     courses.delete()
     for model, key, rows in (
         (WeeklySessionFigures, WEEK_KEY, fresh["weekly"]),
         (TherapistFigures, THERAPIST_KEY, fresh["therapists"]),
+        (OutcomeFigures, OUTCOME_KEY, fresh["outcomes"]),
     ):
         model.objects.bulk_create(
             (model(**dict(zip(key, k, strict=True)), **sums) for k, sums in rows.items()),
@@ -167,5 +196,6 @@ def rebuild_report_aggregates(*, locations: Iterable[int] | None = None) -> dict
     return {
         "weekly": len(fresh["weekly"]),
         "therapists": len(fresh["therapists"]),
+        "outcomes": len(fresh["outcomes"]),
         "courses": len(fresh["courses"]),
     }

@@ -1,19 +1,15 @@
 """Fill the report's aggregates from the sessions already there (issue 15).
 
-A fresh database has no sessions and skips this. An existing one gets what
-`manage.py rebuild_report_aggregates` computes (the current code is used
-once, at the schema this migration runs against).
+Now done by 0005_fill_outcome_figures, after the last aggregate table exists:
+the rebuild is today's code, which writes every table, so it cannot run at
+this migration's schema. Kept (a no-op) so the migration graph stays the same.
 """
 
 from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    if not apps.get_model("therapy_sessions", "TherapySession").objects.exists():
-        return
-    from reports.rebuild import rebuild_report_aggregates
-
-    rebuild_report_aggregates()
+    """Moved to 0005 (see above)."""
 
 
 class Migration(migrations.Migration):

@@ -14,12 +14,12 @@ from reports.selectors.common import (
     therapists,
     validate_filters,
 )
-from reports.selectors.courses import maintained_courses, outcome_groups, patient_courses
+from reports.selectors.courses import maintained_outcome_groups, outcome_groups, patient_courses
 
 __all__ = [
     "clinic_report",
     "clinic_report_from_sessions",
-    "maintained_courses",
+    "maintained_outcome_groups",
     "outcome_groups",
     "patient_courses",
     "reads_aggregates",

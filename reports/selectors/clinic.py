@@ -8,8 +8,8 @@ Where the figures come from (issue 15, "reports that scale with the window"):
 
 * the **all-time** report without a therapist or cause filter (the dashboard's
   default, chain-wide or for some locations) reads the maintained aggregates
-  (`reports.models`): per-patient courses, weekly sums per home location,
-  sums per therapist. No session is read.
+  (`reports.models`): outcome sums per home location, cause and care team,
+  weekly sums per home location, sums per therapist. No session is read.
 * a **date window**, a therapist or a cause reads the window's sessions
   (indexed by `scheduled_start`), so its cost follows the window.
 
@@ -29,10 +29,10 @@ from clinic.clinical import (
     PAIN_RESPONDER_POINTS,
 )
 from reports.selectors.common import _pk, report_patients, sessions_in_window, validate_filters
-from reports.selectors.consultations import consultations
+from reports.selectors.consultations import active_patients, consultations
 from reports.selectors.courses import (
     by_cause,
-    maintained_courses,
+    maintained_outcome_groups,
     outcome_groups,
     patient_courses,
 )
@@ -97,15 +97,14 @@ def _report(*, start, end, therapist, cause, locations, location, maintained: bo
     scope = {"therapist": therapist, "cause": cause, "locations": locations}
     patients = report_patients(**scope)
     if maintained:
-        courses = maintained_courses(**scope)
+        groups = maintained_outcome_groups(locations)
         numbers, weeks = maintained_numbers(locations)
         pairs = maintained_pairs(locations)
     else:
         sessions = sessions_in_window(start=start, end=end, **scope)
-        courses = patient_courses(start=start, end=end, **scope)
+        groups = outcome_groups(patient_courses(start=start, end=end, **scope))
         numbers, weeks = session_numbers(sessions), weekly_numbers(sessions)
         pairs = therapist_pairs(sessions)
-    groups = outcome_groups(courses)
     report = {
         "start": start.isoformat() if start else None,
         "end": end.isoformat() if end else None,
@@ -118,14 +117,15 @@ def _report(*, start, end, therapist, cause, locations, location, maintained: bo
             "mobility_responder_points": MOBILITY_RESPONDER_POINTS,
         },
     }
-    report.update(consultations(patients))
+    active = active_patients(patients)
+    report.update(consultations(active))
     figures = session_figures(numbers)
     by_kind = figures.pop("by_session_kind")
     report.update(figures)
     report["by_cause"] = by_cause(groups["cause"])
     report["by_session_kind"] = by_kind
     report["by_therapist"] = by_therapist(
-        patients, pairs, groups, therapist=therapist, locations=locations
+        active.caseloads, pairs, groups, therapist=therapist, locations=locations
     )
     report["weekly_trend"] = weekly_trend(weeks)
     return report

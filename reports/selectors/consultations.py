@@ -1,88 +1,129 @@
-"""The report's consultation part (R4, R14): active patients, compliance, the overdue list."""
+"""The report's active patients (R4, R14): compliance, the overdue list and the caseloads.
+
+One statement over the patients' rows (R4 is stored on the patient, see
+`patients.selectors.with_consultation_status`), two parts joined by UNION ALL:
+
+1. the active patients counted per care team and R4 status: the totals of the
+   consultation part and every therapist's caseload are sums of these rows;
+2. the overdue patients (R4 missing or expired), one row each.
+
+The overdue part is also narrowed to patients with no consultation or one
+whose validity ended before today: every overdue patient is one of them (a
+superset, found by `patient_consultation_idx`), and the R4 status decides.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from clinic import clock
 from patients.models import ConsultationStatus, Patient, PatientStatus
 from patients.selectors import with_consultation_status
 from reports.selectors.common import CLEARED, OVERDUE, _as_date, _as_datetime, _pct
 
-# The consultation part of the report in one statement: the active patients'
-# consultation status (R4 over the patient's row, see
-# patients.selectors.with_consultation_status) computed once in a CTE, read
-# twice: the totals row first, then the overdue patients.
-_CONSULTATIONS_SQL = """
-WITH a AS ({inner})
-SELECT 1 AS part, NULL AS id, NULL AS first_name, NULL AS last_name, NULL AS mrn,
-    NULL AS created_at, NULL AS since, NULL AS status,
-    COUNT(*) AS active,
-    SUM(CASE WHEN consultation_status IN (%s, %s) THEN 1 ELSE 0 END) AS cleared
-FROM a
+_ACTIVE_PATIENTS_SQL = """
+SELECT 1 AS part, massage_therapist_id, physical_therapist_id, consultation_status, n,
+    NULL AS id, NULL AS first_name, NULL AS last_name, NULL AS mrn, NULL AS created_at,
+    NULL AS since
+FROM ({counts}) counts
 UNION ALL
-SELECT 2, id, first_name, last_name, mrn, created_at, since, consultation_status, NULL, NULL
-FROM a WHERE consultation_status IN (%s, %s)
+SELECT 2, NULL, NULL, consultation_status, NULL, id, first_name, last_name, mrn, created_at, since
+FROM ({overdue}) overdue
 """
 
 
-def consultations(patients: QuerySet[Patient]) -> dict:
-    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE)).values(
-        "id",
-        "first_name",
-        "last_name",
-        "mrn",
-        "created_at",
-        since=F("consultation_valid_until"),
-        consultation_status=F("annotated_consultation_status"),
+@dataclass
+class ActivePatients:
+    """The report's active patients: how many per R4 status, per therapist, and who is overdue."""
+
+    statuses: Counter = field(default_factory=Counter)
+    # {"massage_therapist"|"physical_therapist": {therapist id: active patients}}
+    caseloads: dict[str, Counter] = field(
+        default_factory=lambda: {"massage_therapist": Counter(), "physical_therapist": Counter()}
     )
-    inner_sql, inner_params = active.query.sql_with_params()
-    # The inner SQL comes from the ORM; only the status values are parameters.
-    sql = _CONSULTATIONS_SQL.format(inner=inner_sql)
-    params = (*inner_params, *CLEARED, *OVERDUE)
-    totals = {"active": 0, "cleared": 0}
-    rows = []
+    overdue_rows: list[tuple] = field(default_factory=list)
+
+
+def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
+    """Read `patients`' active ones in one statement (see the module's docstring)."""
+    today = clock.today()  # R4's day, as `with_consultation_status` reads it
+    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE), today=today)
+    counts = (
+        active.values("massage_therapist_id", "physical_therapist_id")
+        .annotate(consultation_status=F("annotated_consultation_status"), n=Count("pk"))
+        .order_by()
+    )
+    overdue = (
+        active.filter(Q(consultation_outcome="") | Q(consultation_valid_until__lt=today))
+        .filter(annotated_consultation_status__in=OVERDUE)
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "mrn",
+            "created_at",
+            since=F("consultation_valid_until"),
+            consultation_status=F("annotated_consultation_status"),
+        )
+        .order_by()
+    )
+    counts_sql, counts_params = counts.query.sql_with_params()
+    overdue_sql, overdue_params = overdue.query.sql_with_params()
+    # Both inner statements come from the ORM; their values are parameters.
+    sql = _ACTIVE_PATIENTS_SQL.format(counts=counts_sql, overdue=overdue_sql)
+    result = ActivePatients()
     with connections[active.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        for (
-            part,
-            pid,
-            first,
-            last,
-            mrn,
-            created_at,
-            since,
-            status,
-            n_active,
-            n_cleared,
-        ) in cursor.fetchall():
+        cursor.execute(sql, (*counts_params, *overdue_params))
+        for part, massage, physical, status, n, *person in cursor.fetchall():
             if part == 1:
-                totals = {"active": n_active or 0, "cleared": n_cleared or 0}
-                continue
-            rows.append((pid, first, last, mrn, created_at, since, status))
+                result.statuses[status] += n
+                for slot, therapist in (
+                    ("massage_therapist", massage),
+                    ("physical_therapist", physical),
+                ):
+                    if therapist is not None:
+                        result.caseloads[slot][therapist] += n
+            else:
+                result.overdue_rows.append((*person, status))
+    return result
+
+
+def consultations(active: ActivePatients) -> dict:
+    """The consultation part of the report from `active_patients()`."""
+    total = sum(active.statuses.values())
+    cleared = sum(active.statuses[status] for status in CLEARED)
     today = timezone.localdate()
-    overdue = []
-    for pid, first, last, mrn, created_at, since, status in sorted(
-        rows, key=lambda r: (_as_datetime(r[4]), r[0])
-    ):
+    zone = timezone.get_current_timezone()  # once: ~1,000 overdue rows at the chain's scale
+    ordered = []
+    for pid, first, last, mrn, created_at, since, status in active.overdue_rows:
+        created_at = _as_datetime(created_at)
         if status == ConsultationStatus.EXPIRED:
             since = _as_date(since)
         else:
-            since = timezone.localdate(_as_datetime(created_at))
-        overdue.append(
-            {
-                "patient": pid,
-                "name": f"{first} {last}",
-                "mrn": mrn,
-                "consultation_status": status,
-                "since": since.isoformat(),
-                "days_missing": max((today - since).days, 0),
-            }
-        )
-    overdue.sort(key=lambda o: (-o["days_missing"], o["name"]))
+            since = created_at.astimezone(zone).date()  # timezone.localdate(created_at)
+        name = f"{first} {last}"
+        days = max((today - since).days, 0)
+        # Longest overdue first, then by name; ties by intake, then id.
+        ordered.append(((-days, name, created_at, pid), pid, name, mrn, status, since, days))
+    ordered.sort(key=lambda row: row[0])
+    overdue = [
+        {
+            "patient": pid,
+            "name": name,
+            "mrn": mrn,
+            "consultation_status": status,
+            "since": since.isoformat(),
+            "days_missing": days,
+        }
+        for _, pid, name, mrn, status, since, days in ordered
+    ]
     return {
-        "active_patients": totals["active"],
-        "consultation_compliance_pct": _pct(totals["cleared"], totals["active"]),
+        "active_patients": total,
+        "consultation_compliance_pct": _pct(cleared, total),
         "overdue_consultations": overdue,
     }

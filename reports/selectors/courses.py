@@ -3,8 +3,10 @@
 A course is a patient's completed sessions with a pain score: baseline = the
 first, latest = the last (by `scheduled_start`, then id). For a date window
 they come from the window's sessions (window functions, `patient_courses`);
-for all time from the maintained `reports.models.PatientCourse` rows
-(`maintained_courses`). Both give the same columns to `outcome_groups`.
+for all time the report reads their outcome figures summed per home location,
+cause and care team (`reports.models.OutcomeFigures`,
+`maintained_outcome_groups`). Both give the figures of `outcome_groups`; the
+rule of what a course adds is `reports.outcomes.COURSE_OUTCOME`.
 """
 
 from __future__ import annotations
@@ -12,17 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import FirstValue, RowNumber
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Cast, FirstValue, RowNumber
 
-from clinic.clinical import (
-    MOBILITY_RESPONDER_POINTS,
-    PAIN_RESPONDER_PCT,
-    PAIN_RESPONDER_POINTS,
-)
 from patients.models import NeuropathyCause
-from reports.models import PatientCourse
-from reports.selectors.common import COMPLETED, _pct, _pk, _round, sessions_in_window
+from reports.models import OutcomeFigures
+from reports.outcomes import OUTCOME_MEASURES, clean_sums, outcome_sums_sql
+from reports.selectors.common import COMPLETED, _pct, _pk, _round, mean, sessions_in_window
 
 
 def patient_courses(
@@ -38,7 +36,7 @@ def patient_courses(
     Window functions over the patient's completed sessions (ordered by
     `scheduled_start`, then id): the row kept is the latest session, carrying
     the baseline (first) values alongside. Columns: `patient_id`, `cause`,
-    `team_massage`, `team_physical` (the care team), `sessions`, `baseline_pain`,
+    `team_massage`, `team_physical` (the care team), `home` (location), `sessions`, `baseline_pain`,
     `latest_pain`, `baseline_mobility`, `latest_mobility`.
     """
     part = [F("patient_id")]
@@ -71,6 +69,7 @@ def patient_courses(
             cause=F("patient__neuropathy_cause"),
             team_massage=F("patient__massage_therapist_id"),
             team_physical=F("patient__physical_therapist_id"),
+            home=F("patient__home_location_id"),
             sessions=F("course_sessions"),
             baseline_pain=F("first_pain"),
             latest_pain=F("pain_before"),
@@ -80,53 +79,39 @@ def patient_courses(
     )
 
 
-# Aggregates over the per-patient courses, grouped three ways in one statement
-# (a grouped aggregate cannot contain window functions, so the courses are a
-# CTE). R14 responder rules in integers: pain drop * 100 >= 30 % * baseline;
-# mobility compared in tenths so floating point (SQLite) cannot turn +2.0 into
-# +1.9999.
-_OUTCOME_COLUMNS = """
-    COUNT(*) AS patients,
-    SUM(CASE WHEN sessions >= 2 THEN 1 ELSE 0 END) AS followed_up,
-    AVG(latest_pain - baseline_pain) AS mean_pain_change,
-    AVG(latest_mobility - baseline_mobility) AS mean_mobility_change,
-    SUM(CASE WHEN baseline_pain - latest_pain >= %(pain_points)s
-              OR (baseline_pain > 0
-                  AND (baseline_pain - latest_pain) * 100 >= %(pain_pct)s * baseline_pain)
-             THEN 1 ELSE 0 END) AS pain_responders,
-    COUNT(latest_mobility - baseline_mobility) AS mobility_evaluable,
-    SUM(CASE WHEN ROUND(latest_mobility * 10) - ROUND(baseline_mobility * 10)
-                  >= %(mobility_tenths)s
-             THEN 1 ELSE 0 END) AS mobility_responders
-"""
+# The outcome figures (reports.outcomes: per course, summed) over the per-patient
+# courses, grouped three ways in one statement (a grouped aggregate cannot
+# contain window functions, so the courses are a CTE).
 _OUTCOME_GROUPS = (
     ("cause", "cause"),
     ("massage_therapist", "team_massage"),
     ("physical_therapist", "team_physical"),
 )
-_OUTCOME_FIELDS = (
-    "patients",
-    "followed_up",
-    "mean_pain_change",
-    "mean_mobility_change",
-    "pain_responders",
-    "mobility_evaluable",
-    "mobility_responders",
-)
+
+
+def _figures(sums: dict) -> dict:
+    """Summed outcome measures -> the figures the report lays out (exact means)."""
+    return {
+        "patients": sums["patients"],
+        "followed_up": sums["followed_up"],
+        "mean_pain_change": mean(sums["pain_change_sum"], sums["pain_change_n"]),
+        "mean_mobility_change": mean(sums["mobility_change_sum"], sums["mobility_change_n"]),
+        "pain_responders": sums["pain_responders"],
+        "mobility_evaluable": sums["mobility_change_n"],
+        "mobility_responders": sums["mobility_responders"],
+    }
 
 
 def outcome_groups(courses: QuerySet) -> dict[str, dict]:
     """{"cause"|"massage_therapist"|"physical_therapist": {key: figures}} in one query."""
     inner_sql, inner_params = courses.query.sql_with_params()
-    columns = _OUTCOME_COLUMNS % {
-        "pain_points": PAIN_RESPONDER_POINTS,
-        "pain_pct": PAIN_RESPONDER_PCT,
-        "mobility_tenths": MOBILITY_RESPONDER_POINTS * 10,
-    }
     # Column names come from the constants above, never from input.
     selects = [
-        f"SELECT '{label}' AS dimension, CAST({column} AS VARCHAR(40)) AS grp, {columns} "  # noqa: S608
-        f"FROM courses WHERE {column} IS NOT NULL GROUP BY {column}"
+        outcome_sums_sql(
+            source=f"courses WHERE {column} IS NOT NULL",
+            group_by=(f"CAST({column} AS VARCHAR(40))",),
+            label=f"'{label}' AS dimension",
+        )
         for label, column in _OUTCOME_GROUPS
     ]
     sql = f"WITH courses AS ({inner_sql}) " + " UNION ALL ".join(selects)
@@ -136,34 +121,39 @@ def outcome_groups(courses: QuerySet) -> dict[str, dict]:
         for dimension, key, *values in cursor.fetchall():
             # One grp column for all three groupings, so text; therapist ids back to int.
             key = key if dimension == "cause" else int(key)
-            result[dimension][key] = dict(zip(_OUTCOME_FIELDS, values, strict=True))
+            result[dimension][key] = _figures(clean_sums(values))
     return result
 
 
-def maintained_courses(
-    *, therapist=None, cause=None, locations: frozenset[int] | None = None
-) -> QuerySet:
-    """All-time courses from the maintained rows, with the columns of `patient_courses`."""
-    qs = PatientCourse.objects.filter(sessions__gt=0)
+def maintained_outcome_groups(locations: frozenset[int] | None = None) -> dict[str, dict]:
+    """`outcome_groups` of all-time courses, from the maintained `OutcomeFigures` rows.
+
+    One statement over a small table (a row per home location, cause and care
+    team): its sums grouped three ways, as `outcome_groups` groups the courses.
+    """
+    qs = OutcomeFigures.objects.all()
     if locations is not None:
-        qs = qs.filter(patient__home_location__in=locations)
-    if therapist:
-        pk = _pk(therapist)
-        qs = qs.filter(Q(patient__massage_therapist=pk) | Q(patient__physical_therapist=pk))
-    if cause:
-        qs = qs.filter(patient__neuropathy_cause=cause)
-    # The stored columns already carry the names outcome_groups reads.
-    return qs.order_by().values(
-        "patient_id",
-        "sessions",
-        "baseline_pain",
-        "latest_pain",
-        "baseline_mobility",
-        "latest_mobility",
-        cause=F("patient__neuropathy_cause"),
-        team_massage=F("patient__massage_therapist_id"),
-        team_physical=F("patient__physical_therapist_id"),
-    )
+        qs = qs.filter(location_id__in=locations)
+    sums = {name: Sum(name) for name in OUTCOME_MEASURES}
+    grouped = []
+    for label, column in (
+        ("cause", "cause"),
+        ("massage_therapist", "massage_therapist_id"),
+        ("physical_therapist", "physical_therapist_id"),
+    ):
+        rows = qs if column == "cause" else qs.filter(**{f"{column}__gt": 0})  # 0: nobody
+        grouped.append(
+            rows.values_list(Value(label), Cast(column, CharField(max_length=40)))
+            .annotate(**sums)
+            .order_by()
+        )
+    result: dict[str, dict] = {label: {} for label, _ in _OUTCOME_GROUPS}
+    for dimension, key, *values in grouped[0].union(*grouped[1:], all=True):
+        key = key if dimension == "cause" else int(key)
+        figures = clean_sums(values)
+        if figures["patients"]:
+            result[dimension][key] = _figures(figures)
+    return result
 
 
 def by_cause(groups: dict[str, dict]) -> list[dict]:

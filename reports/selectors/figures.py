@@ -9,7 +9,7 @@ sources give the same figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from clinic.roles import THERAPIST_ROLES, Role
 from locations.models import StaffScope
-from patients.models import Patient, PatientStatus
 from reports.selectors.common import COMPLETED, User, _pct, _pk, _round
 from sessions.models import SessionKind, SessionStatus, TherapySession
 
@@ -95,7 +94,7 @@ def therapist_pairs(sessions: QuerySet[TherapySession]) -> list[dict]:
 
 
 def by_therapist(
-    patients: QuerySet[Patient],
+    caseloads: dict[str, Mapping[int, int]],
     pairs: Iterable[dict],
     groups: dict[str, dict],
     *,
@@ -104,6 +103,8 @@ def by_therapist(
 ) -> list[dict]:
     """One row per therapist in scope: caseload, sessions, relief, responders.
 
+    `caseloads`: active patients per therapist id, per care-team slot
+    (`reports.selectors.consultations.ActivePatients.caseloads`).
     `pairs`: completed sessions per (massage, physical) therapist pair with
     `sessions`, `relief_sum`, `relief_n` (a pair may name one side only);
     each pair is added to both sides, so a combined session counts for both.
@@ -144,15 +145,9 @@ def by_therapist(
                 if name != key:
                     entry[name] += value or 0
 
-    # A patient has one massage and one physical therapist: group by each column.
+    # A patient has one massage and one physical therapist: add up each slot.
     for column in ("massage_therapist", "physical_therapist"):
-        add(
-            patients.filter(status=PatientStatus.ACTIVE, **{f"{column}__isnull": False})
-            .values(column)
-            .annotate(caseload=Count("pk"))
-            .order_by(column),
-            column,
-        )
+        add(({column: key, "caseload": n} for key, n in caseloads[column].items()), column)
         add(
             (
                 {column: key, "patients": g["patients"], "responders": g["pain_responders"]}

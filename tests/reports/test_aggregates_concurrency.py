@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 def race(monkeypatch, jobs) -> list[Exception]:
     """Run each job in its own thread and connection, all at once; return their errors."""
-    for name in ("recount", "patient_home_changed"):
+    for name in ("recount", "patient_changed"):
         original = getattr(aggregates, name)
 
         def slow(*args, _original=original, **kwargs):

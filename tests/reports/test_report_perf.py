@@ -112,21 +112,36 @@ def test_cause_filter_narrows_the_consultation_figures():
     assert [o["patient"] for o in narrowed["overdue_consultations"]] == [other.pk]
 
 
-def test_a_windowed_report_is_eight_statements_whatever_the_data(clinic):  # noqa: F811
-    """Courses, consultations, one pass for counts and kinds, staff, caseloads (2),
-    one pass for both therapists' sessions, the weekly trend."""
+def test_a_windowed_report_is_six_statements_whatever_the_data(clinic):  # noqa: F811
+    """Courses, the active patients (consultations and caseloads in one), one pass for
+    counts and kinds, staff, one pass for both therapists' sessions, the weekly trend."""
     with CaptureQueriesContext(connection) as ctx:
         report = clinic_report(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
-    assert len(ctx.captured_queries) == 8, [q["sql"][:80] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) == 6, [q["sql"][:80] for q in ctx.captured_queries]
     assert report["sessions_completed"] == sum(k["sessions"] for k in report["by_session_kind"])
 
 
-def test_the_all_time_report_is_seven_statements_and_reads_no_session(clinic):  # noqa: F811
-    """Courses, consultations, the weekly sums (counts, kinds and weeks in one), staff,
-    caseloads (2), the therapists' sums: the maintained aggregates, not the sessions."""
+def test_the_all_time_report_is_five_statements_and_reads_no_session_or_course(clinic):  # noqa: F811
+    """The outcome sums, the active patients (consultations and caseloads in one), the
+    weekly sums (counts, kinds and weeks in one), staff, the therapists' sums: the
+    maintained aggregates, not the sessions nor the per-patient courses."""
     with CaptureQueriesContext(connection) as ctx:
         report = clinic_report()
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert len(sqls) == 7, [sql[:80] for sql in sqls]
+    assert len(sqls) == 5, [sql[:80] for sql in sqls]
     assert not [sql for sql in sqls if "therapy_sessions_therapysession" in sql]
+    assert not [sql for sql in sqls if "reports_patientcourse" in sql]
     assert report["sessions_completed"] == sum(k["sessions"] for k in report["by_session_kind"])
+
+
+def test_caseloads_come_from_the_statement_of_the_consultation_part(clinic):  # noqa: F811
+    """Every active patient counts once for each of their therapists, and nobody else does."""
+    with CaptureQueriesContext(connection) as ctx:
+        report = clinic_report()
+    patients = [q["sql"] for q in ctx.captured_queries if '"patients_patient"' in q["sql"]]
+    assert len(patients) == 1
+    caseload = {row["therapist"]: row["caseload"] for row in report["by_therapist"]}
+    active = Patient.objects.filter(status=PatientStatus.ACTIVE)
+    for user in (clinic.m1, clinic.m2):
+        assert caseload[user.pk] == active.filter(massage_therapist=user).count()
+    assert caseload[clinic.p1.pk] == active.filter(physical_therapist=clinic.p1).count()

@@ -12,8 +12,9 @@ from reports.rebuild import rebuild_report_aggregates
 
 class Command(BaseCommand):
     help = (
-        "Recompute the report's maintained aggregates (per-patient courses, weekly and "
-        "per-therapist sums) from the sessions. Idempotent; run it with the clinic quiet."
+        "Recompute the report's maintained aggregates (per-patient courses, outcome sums per "
+        "home location, cause and care team, weekly and per-therapist sums) from the sessions. "
+        "Idempotent; run it with the clinic quiet."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         counts = rebuild_report_aggregates(locations=locations or None)
         self.stdout.write(
-            f"Rebuilt {counts['courses']} patient courses, {counts['weekly']} weekly rows, "
-            f"{counts['therapists']} therapist rows in {time.perf_counter() - started:.1f} s."
+            f"Rebuilt {counts['courses']} patient courses, {counts['outcomes']} outcome rows, "
+            f"{counts['weekly']} weekly rows, {counts['therapists']} therapist rows "
+            f"in {time.perf_counter() - started:.1f} s."
         )
