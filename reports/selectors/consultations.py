@@ -3,8 +3,9 @@
 One statement over the patients' rows (R4 is stored on the patient, see
 `patients.selectors.with_consultation_status`), two parts joined by UNION ALL:
 
-1. the active patients counted per care team and R4 status: the totals of the
-   consultation part and every therapist's caseload are sums of these rows;
+1. the active patients counted per care team, and how many of them are
+   cleared (R4): the totals of the consultation part and every therapist's
+   caseload are sums of these rows;
 2. the overdue patients (R4 missing or expired), one row each.
 
 The overdue part is also narrowed to patients with no consultation or one
@@ -27,21 +28,23 @@ from patients.selectors import with_consultation_status
 from reports.selectors.common import CLEARED, OVERDUE, _as_date, _as_datetime, _pct
 
 _ACTIVE_PATIENTS_SQL = """
-SELECT 1 AS part, massage_therapist_id, physical_therapist_id, consultation_status, n,
+SELECT 1 AS part, massage_therapist_id, physical_therapist_id, n, cleared,
     NULL AS id, NULL AS first_name, NULL AS last_name, NULL AS mrn, NULL AS created_at,
-    NULL AS since
+    NULL AS since, NULL AS consultation_status
 FROM ({counts}) counts
 UNION ALL
-SELECT 2, NULL, NULL, consultation_status, NULL, id, first_name, last_name, mrn, created_at, since
+SELECT 2, NULL, NULL, NULL, NULL, id, first_name, last_name, mrn, created_at, since,
+    consultation_status
 FROM ({overdue}) overdue
 """
 
 
 @dataclass
 class ActivePatients:
-    """The report's active patients: how many per R4 status, per therapist, and who is overdue."""
+    """The report's active patients: how many, how many cleared (R4), per therapist, the overdue."""
 
-    statuses: Counter = field(default_factory=Counter)
+    total: int = 0
+    cleared: int = 0
     # {"massage_therapist"|"physical_therapist": {therapist id: active patients}}
     caseloads: dict[str, Counter] = field(
         default_factory=lambda: {"massage_therapist": Counter(), "physical_therapist": Counter()}
@@ -55,7 +58,10 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
     active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE), today=today)
     counts = (
         active.values("massage_therapist_id", "physical_therapist_id")
-        .annotate(consultation_status=F("annotated_consultation_status"), n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            cleared=Count("pk", filter=Q(annotated_consultation_status__in=CLEARED)),
+        )
         .order_by()
     )
     overdue = (
@@ -79,9 +85,10 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
     result = ActivePatients()
     with connections[active.db].cursor() as cursor:
         cursor.execute(sql, (*counts_params, *overdue_params))
-        for part, massage, physical, status, n, *person in cursor.fetchall():
+        for part, massage, physical, n, cleared, *person in cursor.fetchall():
             if part == 1:
-                result.statuses[status] += n
+                result.total += n
+                result.cleared += cleared
                 for slot, therapist in (
                     ("massage_therapist", massage),
                     ("physical_therapist", physical),
@@ -89,14 +96,13 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
                     if therapist is not None:
                         result.caseloads[slot][therapist] += n
             else:
-                result.overdue_rows.append((*person, status))
+                result.overdue_rows.append(tuple(person))
     return result
 
 
 def consultations(active: ActivePatients) -> dict:
     """The consultation part of the report from `active_patients()`."""
-    total = sum(active.statuses.values())
-    cleared = sum(active.statuses[status] for status in CLEARED)
+    total, cleared = active.total, active.cleared
     today = timezone.localdate()
     zone = timezone.get_current_timezone()  # once: ~1,000 overdue rows at the chain's scale
     ordered = []
