@@ -14,7 +14,8 @@ from reports.selectors.common import (
     therapists,
     validate_filters,
 )
-from reports.selectors.courses import maintained_outcome_groups, outcome_groups, patient_courses
+from reports.selectors.courses import outcome_groups, patient_courses
+from reports.selectors.maintained import maintained_outcome_groups
 
 __all__ = [
     "clinic_report",

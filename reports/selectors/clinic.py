@@ -30,12 +30,7 @@ from clinic.clinical import (
 )
 from reports.selectors.common import _pk, report_patients, sessions_in_window, validate_filters
 from reports.selectors.consultations import active_patients, consultations
-from reports.selectors.courses import (
-    by_cause,
-    maintained_outcome_groups,
-    outcome_groups,
-    patient_courses,
-)
+from reports.selectors.courses import by_cause, outcome_groups, patient_courses
 from reports.selectors.figures import (
     by_therapist,
     session_figures,
@@ -44,7 +39,11 @@ from reports.selectors.figures import (
     weekly_numbers,
     weekly_trend,
 )
-from reports.selectors.maintained import maintained_numbers, maintained_pairs
+from reports.selectors.maintained import (
+    maintained_numbers,
+    maintained_outcome_groups,
+    maintained_pairs,
+)
 
 
 def reads_aggregates(*, start=None, end=None, therapist=None, cause=None) -> bool:

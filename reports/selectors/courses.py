@@ -5,8 +5,9 @@ first, latest = the last (by `scheduled_start`, then id). For a date window
 they come from the window's sessions (window functions, `patient_courses`);
 for all time the report reads their outcome figures summed per home location,
 cause and care team (`reports.models.OutcomeFigures`,
-`maintained_outcome_groups`). Both give the figures of `outcome_groups`; the
-rule of what a course adds is `reports.outcomes.COURSE_OUTCOME`.
+`reports.selectors.maintained.maintained_outcome_groups`). Both give the
+figures of `outcome_groups`; what a course adds is
+`reports.outcomes.COURSE_OUTCOME`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connections
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Cast, FirstValue, RowNumber
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import FirstValue, RowNumber
 
 from patients.models import NeuropathyCause
-from reports.models import OutcomeFigures
-from reports.outcomes import OUTCOME_MEASURES, clean_sums, outcome_sums_sql
+from reports.outcomes import clean_sums, outcome_sums_sql
 from reports.selectors.common import COMPLETED, _pct, _pk, _round, mean, sessions_in_window
 
 
@@ -122,37 +122,6 @@ def outcome_groups(courses: QuerySet) -> dict[str, dict]:
             # One grp column for all three groupings, so text; therapist ids back to int.
             key = key if dimension == "cause" else int(key)
             result[dimension][key] = _figures(clean_sums(values))
-    return result
-
-
-def maintained_outcome_groups(locations: frozenset[int] | None = None) -> dict[str, dict]:
-    """`outcome_groups` of all-time courses, from the maintained `OutcomeFigures` rows.
-
-    One statement over a small table (a row per home location, cause and care
-    team): its sums grouped three ways, as `outcome_groups` groups the courses.
-    """
-    qs = OutcomeFigures.objects.all()
-    if locations is not None:
-        qs = qs.filter(location_id__in=locations)
-    sums = {name: Sum(name) for name in OUTCOME_MEASURES}
-    grouped = []
-    for label, column in (
-        ("cause", "cause"),
-        ("massage_therapist", "massage_therapist_id"),
-        ("physical_therapist", "physical_therapist_id"),
-    ):
-        rows = qs if column == "cause" else qs.filter(**{f"{column}__gt": 0})  # 0: nobody
-        grouped.append(
-            rows.values_list(Value(label), Cast(column, CharField(max_length=40)))
-            .annotate(**sums)
-            .order_by()
-        )
-    result: dict[str, dict] = {label: {} for label, _ in _OUTCOME_GROUPS}
-    for dimension, key, *values in grouped[0].union(*grouped[1:], all=True):
-        key = key if dimension == "cause" else int(key)
-        figures = clean_sums(values)
-        if figures["patients"]:
-            result[dimension][key] = _figures(figures)
     return result
 
 

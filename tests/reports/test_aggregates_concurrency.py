@@ -113,3 +113,27 @@ def test_a_move_and_completions_at_once_leave_every_figure_at_the_new_home(monke
     stored = rebuild.stored()
     assert stored == rebuild.computed()
     assert {key[0] for key in stored["weekly"]} == {other.pk}
+
+
+def test_a_cause_change_and_first_completions_at_once_leave_the_outcome_under_the_new_cause(
+    monkeypatch,
+):
+    need_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://...")
+    # given a patient without a course yet (the completions create it)
+    manager = factories.ManagerFactory()
+    therapist = factories.MassageTherapistFactory()
+    patient, plan = _cleared_patient(massage_therapist=therapist, neuropathy_cause="diabetes")
+    sessions = [
+        factories.TherapySessionFactory(plan=plan, scheduled_start=at(-1, hour)) for hour in (8, 10)
+    ]
+
+    def recause():
+        patient_update(user=manager, patient=patient, neuropathy_cause="toxin")
+
+    errors = race(monkeypatch, [recause, _complete(sessions[0], 6), _complete(sessions[1], 5)])
+    assert errors == []
+    stored = rebuild.stored()
+    assert stored == rebuild.computed()
+    assert [(key[1], sums["patients"]) for key, sums in stored["outcomes"].items()] == [
+        ("toxin", 1)
+    ]
