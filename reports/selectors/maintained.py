@@ -76,25 +76,24 @@ def _add(target: dict, row: dict, names) -> None:
 
 def maintained_numbers(locations: frozenset[int] | None = None) -> tuple[dict, list[dict]]:
     """(the row of `session_numbers()`, the rows of `weekly_numbers()`) from the weekly sums."""
-    # One statement, two groupings: per kind (a handful of rows) and per week.
+    # One grouping by week and kind (one scan; a UNION of a per-kind and a
+    # per-week grouping scans twice and was no faster).
     kind, week = _column(WeeklySessionFigures, "kind"), _column(WeeklySessionFigures, "week")
     rows = _sums(
         WeeklySessionFigures,
-        [(f"{kind}, NULL", kind, ""), (f"NULL, {week}", week, "")],
+        [(f"{week}, {kind}", f"{week}, {kind}", "")],
         WEEKLY_MEASURES,
         locations,
     )
     totals: dict = {}
     per_kind: dict[str, dict] = defaultdict(dict)
     per_week: dict = defaultdict(dict)
-    for kind_key, week_key, *values in rows:
+    for week_key, kind_key, *values in rows:
         row = dict(zip(WEEKLY_MEASURES, values, strict=True))
         row["mobility_sum"] = _tenths(row["mobility_sum"])
-        if week_key is None:
-            _add(totals, row, STATUSES)
-            _add(per_kind[kind_key], row, ("completed", *SCORES))
-        else:
-            _add(per_week[_as_date(week_key)], row, ("completed", *SCORES))
+        _add(totals, row, STATUSES)
+        _add(per_kind[kind_key], row, ("completed", *SCORES))
+        _add(per_week[_as_date(week_key)], row, ("completed", *SCORES))
     numbers = {key: totals.get(status, 0) for status, key in STATUS_KEYS.items()}
     for kind in SessionKind:
         sums = per_kind[kind.value]
