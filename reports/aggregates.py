@@ -14,9 +14,10 @@ completions add up; a missing row is created first with INSERT … ON CONFLICT
 DO NOTHING. A completion is three short UPDATEs: its clinic week's row (one
 count down, one up, the scores added), its therapists' rows, the course; and,
 for the outcome figures (R14 per home location, cause and care team), the
-course row is read under its lock before and after its UPDATE and the
-difference of its outcome (`reports.outcomes.COURSE_OUTCOME`) is one more
-UPDATE of the patient's outcome row: two SELECTs and an UPDATE more.
+course row's outcome (`reports.outcomes.COURSE_OUTCOME`) is read under its
+lock before its UPDATE, and one more UPDATE adds the outcome as it is after,
+less the one before, to the patient's outcome row (the "after" read by
+subqueries of that UPDATE): a SELECT and an UPDATE more.
 
 Where a session counts is read inside those UPDATEs (a subquery on the
 patient's row), after the service has locked the session row. A change of
@@ -176,6 +177,14 @@ def _prep(model, name: str, value):
     return model._meta.get_field(name).get_db_prep_value(value, connection)
 
 
+@dataclass(frozen=True)
+class SqlDelta:
+    """A delta computed by the UPDATE itself: an SQL expression (from code) and its parameters."""
+
+    sql: str
+    params: tuple
+
+
 def _add(
     model, lookup: dict, changes: dict, *, patient_id: int | None, key_fields: tuple[str, ...] = ()
 ) -> int:
@@ -190,9 +199,16 @@ def _add(
     """
     qn = connection.ops.quote_name
     meta = model._meta
-    columns = [qn(meta.get_field(name).column) for name in changes]
-    sets = ", ".join(f"{column} = {column} + %s" for column in columns)
-    params = [_prep(model, name, value) for name, value in changes.items()]
+    sets, params = [], []
+    for name, value in changes.items():
+        column = qn(meta.get_field(name).column)
+        if isinstance(value, SqlDelta):
+            sets.append(f"{column} = {column} + {value.sql}")
+            params.extend(value.params)
+        else:
+            sets.append(f"{column} = {column} + %s")
+            params.append(_prep(model, name, value))
+    sets = ", ".join(sets)
     where = []
     if patient_id is not None:
         # Names from the models' metadata, quoted; values are parameters.
@@ -299,7 +315,7 @@ def _course_add(c: Counted) -> None:
         )
         _, before = course_outcome(c.patient_id, lock=True)
     _course_update(c)
-    _outcome_recount(c.patient_id, before=before, after=course_outcome(c.patient_id)[1])
+    _outcome_add_current(c.patient_id, before=before)
 
 
 def _course_update(c: Counted) -> int:
@@ -422,6 +438,26 @@ def _outcome_recount(patient_id: int, *, before: dict | None, after: dict | None
         return
     deltas = {(): _outcome_difference(before, after)}
     _apply(OutcomeFigures, OUTCOME_KEY, deltas, patient_id=patient_id)
+
+
+def _outcome_add_current(patient_id: int, *, before: dict | None) -> None:
+    """Add the patient's course outcome as it is now, less `before`, where the patient counts.
+
+    One UPDATE: the course's outcome (`COURSE_OUTCOME`, the course's row has
+    at least one session here) is read by subqueries of the statement itself,
+    rather than by a SELECT before it; the caller holds the course row's lock.
+    """
+    qn = connection.ops.quote_name
+    course = PatientCourse._meta
+    row = f"FROM {qn(course.db_table)} WHERE {qn(course.pk.column)} = %s"  # noqa: S608
+    changes = {
+        name: SqlDelta(
+            f"(SELECT {COURSE_OUTCOME[name]} {row}) - %s",
+            (patient_id, before[name] if before else 0),
+        )
+        for name in OUTCOME_MEASURES
+    }
+    _apply(OutcomeFigures, OUTCOME_KEY, {(): changes}, patient_id=patient_id)
 
 
 # --- grouped sums from the sessions (a move, and the rebuild) ------------------------

@@ -90,7 +90,11 @@ class SessionCompleteApi(Case):
     # The completions update the report's maintained aggregates (reports.models);
     # the raw reset above does not, so the rows they touch are copied before
     # the first run and put back after each one.
-    AGGREGATES = ("reports_weeklysessionfigures", "reports_therapistfigures")
+    AGGREGATES = (
+        "reports_weeklysessionfigures",
+        "reports_therapistfigures",
+        "reports_outcomefigures",
+    )
     COURSES = "reports_patientcourse"
 
     def _keep_report_aggregates(self, ids):
