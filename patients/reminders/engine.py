@@ -175,9 +175,9 @@ def _scan(days: LocalDays, *, now: dt.datetime, kinds: Iterable[str] | None) -> 
     return ScanResult(created=created, by_kind=dict(by_kind))
 
 
-ROW_FIELDS = ("recipient", "patient", "occurrence", "message", "escalated")  # one per row
-SHARED_FIELDS = ("kind", "day", "created_at")  # one per statement
-INSERT_BATCH = 1000  # rows per statement (fewer where the database allows fewer parameters)
+ROW_FIELDS = ("recipient", "patient", "message")  # one value a row
+SHARED_FIELDS = ("kind", "day", "escalated", "created_at")  # one value a statement
+INSERT_BATCH = 100  # rows per statement (fewer where the database allows fewer parameters)
 
 
 def _insert(dues: list[Due], *, now: dt.datetime) -> Counter:
@@ -186,37 +186,65 @@ def _insert(dues: list[Due], *, now: dt.datetime) -> Counter:
     ``INSERT … SELECT … FROM (VALUES …) ON CONFLICT DO NOTHING`` (SQLite and
     PostgreSQL alike), written from the model's metadata as
     reports/aggregates.py does: the unique constraint on (patient,
-    recipient, occurrence) skips the rows already there, and each
-    statement's row count is what it added, so the count per kind reads
-    nothing back (``bulk_create`` does not tell which rows it skipped). One
-    statement per kind and day (at most ``INSERT_BATCH`` rows), which are
-    parameters once, not once a row.
+    recipient, occurrence) skips the rows already there, and the row count
+    is what was added, so the count per kind reads nothing back
+    (``bulk_create`` does not tell which rows it skipped). Rows go by kind,
+    day and escalation, which are parameters once a statement, not once a
+    row (so is the occurrence when all the rows share it: a consultation
+    reminder's), ``INSERT_BATCH`` rows a statement, the statements of a
+    group in one ``executemany`` (one parse of the statement, pipelined).
     """
     meta = Reminder._meta
-    fields = [meta.get_field(name) for name in (*ROW_FIELDS, *SHARED_FIELDS)]
+    fields = [meta.get_field(n) for n in (*ROW_FIELDS, "occurrence", *SHARED_FIELDS)]
     stamp = meta.get_field("created_at").get_db_prep_value(now, connection)
-    groups: dict[tuple[str, dt.date], list[tuple]] = {}
+    groups: dict[tuple, list[tuple]] = {}
     for d in dues:
-        row = (d.recipient_id, d.patient_id, d.occurrence[:100], d.message[:500], bool(d.escalated))
-        groups.setdefault((str(d.kind), d.day), []).append(row)
+        key = (str(d.kind), d.day, bool(d.escalated))
+        groups.setdefault(key, []).append(
+            (d.recipient_id, d.patient_id, d.message[:500], d.occurrence[:100])
+        )
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    picked = ", ".join(f"column{i}" for i in range(1, len(ROW_FIELDS) + 1))
-    one = f"({', '.join(['%s'] * len(ROW_FIELDS))})"
+    into = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+
+    def statement(rows: int, width: int, shared_occurrence: bool) -> str:
+        picked = [f"column{i}" for i in range(1, width + 1)] + ["%s"] * shared_occurrence
+        one = f"({', '.join(['%s'] * width)})"
+        return (
+            f"{into}SELECT {', '.join(picked)}, %s, %s, %s, %s "  # noqa: S608 (metadata only)
+            f"FROM (VALUES {', '.join([one] * rows)}) "
+            # WHERE: SQLite reads an ON right after FROM as a join's
+            "AS v WHERE 1 = 1 ON CONFLICT DO NOTHING"
+        )
+
     added: Counter = Counter()
     with connection.cursor() as cursor:
-        for (kind, day), rows in groups.items():
-            shared = [kind, meta.get_field("day").get_db_prep_value(day, connection), stamp]
+        for (kind, day, escalated), rows in groups.items():
+            day = meta.get_field("day").get_db_prep_value(day, connection)
+            occurrence = rows[0][-1]
+            shared_occurrence = all(row[-1] == occurrence for row in rows)
+            if shared_occurrence:
+                shared, rows = [occurrence], [row[:-1] for row in rows]
+            else:
+                shared = []
+            shared += [kind, day, escalated, stamp]
+            width = len(rows[0])
             batch = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
-            for start in range(0, len(rows), batch):
-                chunk = rows[start : start + batch]
-                sql = (
-                    f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608 (metadata only)
-                    f"SELECT {picked}, %s, %s, %s FROM (VALUES {', '.join([one] * len(chunk))}) "
-                    # WHERE: SQLite reads an ON right after FROM as a join's
-                    "AS v WHERE 1 = 1 ON CONFLICT DO NOTHING"
+            full = len(rows) - len(rows) % batch
+            if full:
+                cursor.executemany(
+                    statement(batch, width, shared_occurrence),
+                    [
+                        [*shared, *(value for row in rows[at : at + batch] for value in row)]
+                        for at in range(0, full, batch)
+                    ],
                 )
-                cursor.execute(sql, [*shared, *(value for row in chunk for value in row)])
+                added[kind] += cursor.rowcount
+            if full < len(rows):
+                rest = rows[full:]
+                cursor.execute(
+                    statement(len(rest), width, shared_occurrence),
+                    [*shared, *(value for row in rest for value in row)],
+                )
                 added[kind] += cursor.rowcount
     return added
 
