@@ -7,8 +7,9 @@ the scan's instant (every patient's "today" is their home location's).
 In Python: ``day``, ``local_date``, ``midnight``; in SQL, over a row's home
 location: ``day_sql``, ``midnight_sql`` (a CASE on the home-location ids, one
 branch per distinct value: at any instant there are only two or three
-distinct dates, and none at all when every location agrees) and
-``local_date_sql`` (the date of a column's instant, one branch per zone).
+distinct dates, one local midnight per zone at most, and no CASE at all
+when every location agrees) and ``local_date_sql`` (the date of a column's
+instant, one branch per zone).
 """
 
 from __future__ import annotations
