@@ -27,8 +27,8 @@ def lower_bound_sql() -> str:
         if postgres()
         else "date(p.consultation_valid_until, '-' || %(expiring_days)s || ' days')"
     )
-    # R16: the intake day is the patient's home location's (the scan runs each
-    # time zone's locations with that zone active).
+    # R16: the intake day is the patient's home location's (the scan takes each
+    # patient's day in their home location's zone).
     intake = local_date_at("p.created_at", "l.time_zone")
     days_missing = _days_between("%(today)s", intake)
     days_expired = _days_between("%(today)s", "p.consultation_valid_until")
@@ -103,6 +103,7 @@ class ReminderScan(Case):
     target = 1.5
     app_path = "patients.reminders.consultation_reminders_create()"
     lower_bound_path = "one INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT DO NOTHING"
+    writes = ("patients_reminder",)
 
     def unavailable(self):
         try:

@@ -32,6 +32,16 @@ class SessionCompleteApi(Case):
     target = 12.0
     app_path = "POST /api/v1/sessions/{id}/complete/ x n (auth, validation, history, enqueue)"
     lower_bound_path = "one raw UPDATE per session, each committed"
+    writes = (
+        SESSIONS,
+        "therapy_sessions_historicaltherapysession",
+        "therapy_sessions_exerciseperformed",
+        "audit_auditevent",
+        "reports_weeklysessionfigures",
+        "reports_therapistfigures",
+        "reports_outcomefigures",
+        "reports_patientcourse",
+    )
 
     def unavailable(self):
         try:
