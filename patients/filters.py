@@ -78,3 +78,12 @@ class PatientFilter(django_filters.FilterSet):
 
     def care_team(self, queryset, name, value):
         return queryset.filter(Q(massage_therapist=value) | Q(physical_therapist=value))
+
+
+class PatientApiFilter(PatientFilter):
+    """The API's filters: the page's, and `search` as another name for `q`."""
+
+    search = django_filters.CharFilter(method="search", label="Name or MRN (as q)")
+
+    class Meta(PatientFilter.Meta):
+        fields = [*PatientFilter.Meta.fields, "search"]

@@ -1,11 +1,11 @@
-"""GET /api/v1/patients/?q=<fragment of a last name> (a manager who sees everyone).
+"""GET /api/v1/patients/?search=<fragment of a last name> (a manager who sees everyone).
 
 The search filter (`patients.filters.PatientFilter.search`) matches first or
 last name containing the fragment, or the MRN exactly; on PostgreSQL the
 trigram indexes of patients/migrations/0012 serve exactly those expressions.
 The lower bound is one SQL statement with the same WHERE (so the same
 indexes) building the same JSON page: count, next link, the first 50 rows.
-The API's parameter is `q` (the issue's `?search=` is this filter).
+The API takes `search` or `q` (the same filter; the page uses `q`).
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def _search_sql(sql: str, match: str) -> str:
 class PatientSearchApi(PatientListApi):
     name = "patient_search_api"
     target = 3.0
-    app_path = f"GET {URL}?q={FRAGMENT} (PatientFilter.search, trigram indexes on PostgreSQL)"
+    app_path = f"GET {URL}?search={FRAGMENT} (PatientFilter.search, trigram indexes on PostgreSQL)"
     lower_bound_path = "one SQL query with the same WHERE (same indexes) building the page's JSON"
 
     def n(self, data):
         return len(self.app(data)["results"])  # the rows on the page
 
     def url(self) -> str:
-        return f"{URL}?{urlencode({'q': FRAGMENT})}"
+        return f"{URL}?{urlencode({'search': FRAGMENT})}"
 
     def app(self, data):
         response = self.client.get(self.url())
@@ -64,7 +64,7 @@ class PatientSearchApi(PatientListApi):
             sql = _search_sql(POSTGRES_SQL, MATCH)
         else:
             sql = _search_sql(SQLITE_SQL, MATCH.replace("::text", ""))
-        next_link = f"http://testserver{URL}?{urlencode({'page': 2, 'q': FRAGMENT})}"
+        next_link = f"http://testserver{URL}?{urlencode({'page': 2, 'search': FRAGMENT})}"
         params = {
             "today": timezone.localdate(),
             "next": next_link,

@@ -12,7 +12,7 @@ from patients.api.serializers import (
     PatientListSerializer,
     PatientSerializer,
 )
-from patients.filters import PatientFilter
+from patients.filters import PatientApiFilter
 
 
 class PatientViewSet(
@@ -25,7 +25,7 @@ class PatientViewSet(
     """Patients (R1-R3). No DELETE: discharge with PATCH {"status": "discharged"}."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_class = PatientFilter
+    filterset_class = PatientApiFilter
 
     def get_queryset(self):
         qs = selectors.patient_list(user=self.request.user)

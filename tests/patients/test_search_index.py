@@ -37,3 +37,12 @@ def test_postgresql_search_uses_the_trigram_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "patient_last_name_trgm" in plan, plan
+
+
+@pytest.mark.parametrize("param", ["q", "search"])
+def test_api_searches_with_q_or_search(api_client_for, manager, param):
+    hit = factories.PatientFactory(last_name="Okonkwo-Smith")
+    factories.PatientFactory(last_name="Berg")
+    response = api_client_for(manager).get("/api/v1/patients/", {param: "konk"})
+    assert response.status_code == 200, response.json()
+    assert [row["id"] for row in response.json()["results"]] == [hit.id]
