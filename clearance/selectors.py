@@ -6,12 +6,15 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Min, QuerySet
+from django.db.models import DateTimeField, Expression, Min, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from clearance.models import CLEARANCE_OVERDUE_DAYS, ClearanceRequest, ClearanceStatus, Physician
 from clinic import clock
 from clinic.errors import NotVisible
+from locations.zones import location_zones
 from patients.models import CLEARED_STATUSES, Consultation
+from patients.reminders.days import LocalDays
 from patients.selectors import patients_visible_to
 
 
@@ -64,12 +67,29 @@ class ClearanceFigures:
     overdue_requests: list[ClearanceRequest]
 
 
+def overdue_cutoff_sql(home: str = "patient__home_location") -> Expression:
+    """`overdue_cutoff` of today at each row's home location (`home`: the path to it), in SQL.
+
+    R16: the same rule as the reminder (clearance/reminder_rules.py), one
+    CASE branch per distinct local midnight.
+    """
+    days = LocalDays.of(location_zones(), now=clock.now())
+    return Coalesce(
+        days.midnight_sql(home, OVERDUE_CUTOFF_DAY),
+        Value(overdue_cutoff(clock.today())),
+        output_field=DateTimeField(),
+    )
+
+
 def clearance_figures(*, user, today: dt.date | None = None) -> ClearanceFigures:
     """Outstanding and overdue (7+ days) requests, and the median days from
-    intake to the first clearing consultation, over the patients `user` sees."""
-    today = today or clock.today()
+    intake to the first clearing consultation, over the patients `user` sees.
+
+    Overdue is counted on each patient's home location's day (R16), or on
+    `today` everywhere when given."""
+    cutoff = overdue_cutoff_sql() if today is None else overdue_cutoff(today)
     requests = clearance_requests_visible_to(user).filter(status=ClearanceStatus.REQUESTED)
-    overdue = requests.filter(requested_at__lt=overdue_cutoff(today))
+    overdue = requests.filter(requested_at__lt=cutoff)
     first_clearance = (
         patients_visible_to(user)
         .filter(consultations__outcome__in=[str(s) for s in CLEARED_STATUSES])

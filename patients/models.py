@@ -9,13 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Expression, F, Q, Value, When
 from django.utils import timezone
 
 from clinic import clock
 from clinic.clinical import FREE_TEXT_MAX_LENGTH, MAX_AGE_YEARS, NAME_MAX_LENGTH
 from clinic.history import HistoricalRecords
 from locations.models import only_location_pk
+from locations.zones import zone_of
 
 
 class NeuropathyCause(models.TextChoices):
@@ -243,7 +244,8 @@ class Patient(models.Model):
 
     @property
     def consultation_status(self) -> str:
-        """R4: missing, cleared, cleared_with_restrictions, not_cleared or expired, today.
+        """R4: missing, cleared, cleared_with_restrictions, not_cleared or expired, today
+        at the patient's home location (R16).
 
         The same rule in SQL is `consultation_status_sql`; tests keep them equal.
         """
@@ -252,14 +254,18 @@ class Patient(models.Model):
         if (
             self.consultation_outcome in CLEARED_STATUSES
             and self.consultation_valid_until is not None
-            and self.consultation_valid_until < clock.today()
+            and self.consultation_valid_until < clock.today(zone_of(self.home_location_id))
         ):
             return ConsultationStatus.EXPIRED
         return self.consultation_outcome
 
     @staticmethod
-    def consultation_status_sql(today: dt.date) -> Case:
-        """R4 as a SQL expression over the patient's row (lists, filters, reports)."""
+    def consultation_status_sql(today: dt.date | Expression) -> Case:
+        """R4 as a SQL expression over the patient's row (lists, filters, reports).
+
+        `today`: a date, or an expression of the row's day (its home
+        location's: `patients.selectors.home_today_sql`).
+        """
         return Case(
             When(consultation_outcome="", then=Value(ConsultationStatus.MISSING.value)),
             When(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateField, Exists, Expression, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from clinic import clock
 from clinic.errors import NotVisible
 from clinic.roles import Role, role_of
 from locations.selectors import managed_location_ids
+from locations.zones import location_zones
 from patients.models import (
     CLEARED_STATUSES,
     Consultation,
@@ -17,6 +20,7 @@ from patients.models import (
     Patient,
     Reminder,
 )
+from patients.reminders.days import LocalDays
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:
@@ -63,14 +67,34 @@ def is_visible_to(user, patient: Patient) -> bool:
     return False
 
 
+def home_today_sql(home: str = "home_location") -> Expression:
+    """Each row's today at its home location (`home`: the path to it), in SQL (R16).
+
+    A CASE over the location ids, one branch per distinct date (two or three
+    at any instant; a plain value when every location has the same date).
+    """
+    days = LocalDays.of(location_zones(), now=clock.now())
+    return Coalesce(days.day_sql(home), Value(clock.today()), output_field=DateField())
+
+
+def latest_today() -> dt.date:
+    """The latest of every location's today: a day no row's home "today" is after."""
+    return max(
+        (clock.today(zone) for zone in set(location_zones().values())), default=clock.today()
+    )
+
+
 def with_consultation_status(qs: QuerySet[Patient], *, today=None) -> QuerySet[Patient]:
     """Annotate `annotated_consultation_status` (R4, `Patient.consultation_status_sql`).
 
-    A plain expression over the patient's own columns: lists filter and
-    count on it without touching the consultations table.
+    A plain expression over the patient's own columns, with each patient's
+    today at their home location (R16; `today` for one date everywhere):
+    lists filter and count on it without touching the consultations table.
     """
     return qs.annotate(
-        annotated_consultation_status=Patient.consultation_status_sql(today or clock.today())
+        annotated_consultation_status=Patient.consultation_status_sql(
+            home_today_sql() if today is None else today
+        )
     )
 
 

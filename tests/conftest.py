@@ -145,6 +145,14 @@ def login(live_server, page):
 
 
 @pytest.fixture(autouse=True)
+def _location_zones_read_afresh():
+    """Each test reads its own locations' time zones (they are kept per process)."""
+    from locations.zones import forget_location_zones
+
+    forget_location_zones()
+
+
+@pytest.fixture(autouse=True)
 def _patient_messages_are_read(settings):
     """Every test's outgoing mail goes through the checking backend (tests/mail_check.py)."""
     from tests import mail_check

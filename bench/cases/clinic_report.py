@@ -20,7 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from bench.cases.sqlbits import fetch_all, local_date, postgres
+from bench.cases.sqlbits import (
+    fetch_all,
+    home_today,
+    home_zone,
+    local_date_at,
+    postgres,
+)
 from bench.harness import Case
 from clinic.clinical import MOBILITY_RESPONDER_POINTS, PAIN_RESPONDER_PCT, PAIN_RESPONDER_POINTS
 from clinic.roles import Role
@@ -145,20 +151,25 @@ FROM {source} WHERE status = 'completed' GROUP BY {week}
 
 def _consultations_sql(scope: dict) -> str:
     """R4 over the latest consultation stored on each active patient (as the app reads it)."""
+    # R16: "today" and the intake day at each patient's home location.
+    today = home_today("home")
     if postgres():
-        days = "%(today)s::date - since"
+        days = f"{today} - since"
         by_name = 'name COLLATE "C"'
     else:
-        days = "CAST(julianday(%(today)s) - julianday(since) AS INTEGER)"
+        days = f"CAST(julianday({today}) - julianday(since) AS INTEGER)"
         by_name = "name"
     return f"""
 WITH a AS (
     SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.mrn, p.created_at,
+        p.home_location_id AS home,
         CASE WHEN p.consultation_outcome = '' THEN 'missing'
              WHEN p.consultation_outcome IN ('cleared', 'cleared_with_restrictions')
-                  AND p.consultation_valid_until < %(today)s THEN 'expired'
+                  AND p.consultation_valid_until < {home_today("p.home_location_id")}
+                  THEN 'expired'
              ELSE p.consultation_outcome END AS status,
-        CASE WHEN p.consultation_outcome = '' THEN {local_date("p.created_at")}
+        CASE WHEN p.consultation_outcome = ''
+             THEN {local_date_at("p.created_at", home_zone("p.home_location_id"))}
              ELSE p.consultation_valid_until END AS since
     FROM patients_patient p
     WHERE p.status = 'active'{_patients_where(scope)}

@@ -5,20 +5,29 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bench.cases.sqlbits import home_today
 from bench.harness import Case
 
 PAGE_SIZE = 50
 URL = "/api/v1/patients/"
 
-# R4 over the latest consultation stored on the patient's row (as the app reads it).
-_STATUS = """CASE
+
+# R4 over the latest consultation stored on the patient's row (as the app reads it),
+# "today" at the patient's home location (R16).
+def _status() -> str:
+    return f"""CASE
         WHEN consultation_outcome = '' THEN 'missing'
         WHEN consultation_outcome IN ('cleared', 'cleared_with_restrictions')
-             AND consultation_valid_until < %(today)s THEN 'expired'
+             AND consultation_valid_until < {home_today("home_location_id")} THEN 'expired'
         ELSE consultation_outcome END"""
+
+
+def with_status(sql: str) -> str:
+    """`sql` with each row's R4 status as of now (the template's __STATUS__)."""
+    return sql.replace("__STATUS__", _status())
+
 
 # One query: the page (index order scan + LIMIT), each row's consultation
 # status, the total count and the JSON document, all built in SQL.
@@ -42,7 +51,7 @@ SELECT json_build_object(
             'physical_therapist', physical_therapist_id,
             'referring_physician', referring_physician_id,
             'home_location', home_location_id,
-            'consultation_status', {_STATUS},
+            'consultation_status', __STATUS__,
             'version', version,
             'created_at', created_at, 'updated_at', updated_at
         ) ORDER BY last_name, first_name, id) FROM page), '[]'::json)
@@ -70,7 +79,7 @@ SELECT json_object(
             'physical_therapist', physical_therapist_id,
             'referring_physician', referring_physician_id,
             'home_location', home_location_id,
-            'consultation_status', {_STATUS},
+            'consultation_status', __STATUS__,
             'version', version,
             'created_at', created_at, 'updated_at', updated_at
         ) AS row FROM page ORDER BY last_name, first_name, id))
@@ -99,8 +108,8 @@ class PatientListApi(Case):
         return json.loads(response.content)
 
     def lower_bound(self, data):
-        sql = POSTGRES_SQL if connection.vendor == "postgresql" else SQLITE_SQL
-        params = {"today": timezone.localdate(), "next": f"http://testserver{URL}?page=2"}
+        sql = with_status(POSTGRES_SQL if connection.vendor == "postgresql" else SQLITE_SQL)
+        params = {"next": f"http://testserver{URL}?page=2"}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return json.loads(cursor.fetchone()[0])

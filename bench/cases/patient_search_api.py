@@ -14,9 +14,15 @@ import json
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.utils import timezone
 
-from bench.cases.patient_list_api import PAGE_SIZE, POSTGRES_SQL, SQLITE_SQL, URL, PatientListApi
+from bench.cases.patient_list_api import (
+    PAGE_SIZE,
+    POSTGRES_SQL,
+    SQLITE_SQL,
+    URL,
+    PatientListApi,
+    with_status,
+)
 
 # A fragment of one of the generator's last names ("Nguyen"): about 1 in 20 patients.
 FRAGMENT = "guye"
@@ -61,12 +67,11 @@ class PatientSearchApi(PatientListApi):
 
     def lower_bound(self, data):
         if connection.vendor == "postgresql":
-            sql = _search_sql(POSTGRES_SQL, MATCH)
+            sql = _search_sql(with_status(POSTGRES_SQL), MATCH)
         else:
-            sql = _search_sql(SQLITE_SQL, MATCH.replace("::text", ""))
+            sql = _search_sql(with_status(SQLITE_SQL), MATCH.replace("::text", ""))
         next_link = f"http://testserver{URL}?{urlencode({'page': 2, 'search': FRAGMENT})}"
         params = {
-            "today": timezone.localdate(),
             "next": next_link,
             "like": f"%{FRAGMENT}%",
             "term": FRAGMENT,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 
 def postgres() -> bool:
@@ -24,6 +28,34 @@ def local_date_at(column: str, zone_column: str) -> str:
     if postgres():
         return f"(({column}) AT TIME ZONE {zone_column})::date"
     return f"django_datetime_cast_date({column}, {zone_column}, 'UTC')"
+
+
+@functools.cache
+def _zones() -> tuple[tuple[int, str], ...]:
+    """The locations' time zones (read once per process, as the app does)."""
+    from locations.models import Location
+
+    return tuple(Location.objects.order_by("pk").values_list("pk", "time_zone"))
+
+
+def home_zone(home_column: str) -> str:
+    """The time-zone name of the location in `home_column` (literals from the locations)."""
+    whens = " ".join(f"WHEN {pk} THEN '{zone}'" for pk, zone in _zones())
+    return f"(CASE {home_column} {whens} END)"
+
+
+def home_today(home_column: str) -> str:
+    """Today at the location in `home_column` (R16), as a date literal per location."""
+    now = timezone.now()
+    whens = " ".join(
+        f"WHEN {pk} THEN {_date(timezone.localdate(now, zoneinfo.ZoneInfo(zone)))}"
+        for pk, zone in _zones()
+    )
+    return f"(CASE {home_column} {whens} END)"
+
+
+def _date(day) -> str:
+    return f"DATE '{day.isoformat()}'" if postgres() else f"'{day.isoformat()}'"
 
 
 def true() -> str:

@@ -113,6 +113,12 @@ class PatientSerializer(serializers.ModelSerializer):
 _DATETIME = serializers.DateTimeField()
 
 
+def _consultation_status(patient) -> str:
+    """R4 as the list's query computed it, else the property (the same rule)."""
+    annotated = getattr(patient, "annotated_consultation_status", None)
+    return patient.consultation_status if annotated is None else annotated
+
+
 class PatientListSerializer(PatientSerializer):
     """The list row: no lazy `restrictions` lookup per row, read-only and cheap.
 
@@ -151,7 +157,7 @@ class PatientListSerializer(PatientSerializer):
             "physical_therapist": instance.physical_therapist_id,
             "referring_physician": instance.referring_physician_id,
             "home_location": instance.home_location_id,
-            "consultation_status": instance.consultation_status,
+            "consultation_status": _consultation_status(instance),
             "version": instance.version,
             "created_at": as_datetime(instance.created_at),
             "updated_at": as_datetime(instance.updated_at),

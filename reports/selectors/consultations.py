@@ -8,8 +8,9 @@ One statement over the patients' rows (R4 is stored on the patient, see
    caseload are sums of these rows;
 2. the overdue patients (R4 missing or expired), one row each.
 
-The overdue part is also narrowed to patients with no consultation or one
-whose validity ended before today: every overdue patient is one of them (a
+R4's "today" is each patient's home location's (R16). The overdue part is
+also narrowed to patients with no consultation or one whose validity ended
+before the latest of the locations' todays: every overdue patient is one of them (a
 superset, found by `patient_consultation_idx`), and the R4 status decides.
 """
 
@@ -23,18 +24,19 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from clinic import clock
+from locations.zones import zone_of
 from patients.models import ConsultationStatus, Patient, PatientStatus
-from patients.selectors import with_consultation_status
+from patients.selectors import latest_today, with_consultation_status
 from reports.selectors.common import CLEARED, OVERDUE, _as_date, _as_datetime, _pct
 
 _ACTIVE_PATIENTS_SQL = """
 SELECT 1 AS part, massage_therapist_id, physical_therapist_id, n, cleared,
     NULL AS id, NULL AS first_name, NULL AS last_name, NULL AS mrn, NULL AS created_at,
-    NULL AS since, NULL AS consultation_status
+    NULL AS since, NULL AS consultation_status, NULL AS home_location_id
 FROM ({counts}) counts
 UNION ALL
 SELECT 2, NULL, NULL, NULL, NULL, id, first_name, last_name, mrn, created_at, since,
-    consultation_status
+    consultation_status, home_location_id
 FROM ({overdue}) overdue
 """
 
@@ -54,8 +56,7 @@ class ActivePatients:
 
 def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
     """Read `patients`' active ones in one statement (see the module's docstring)."""
-    today = clock.today()  # R4's day, as `with_consultation_status` reads it
-    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE), today=today)
+    active = with_consultation_status(patients.filter(status=PatientStatus.ACTIVE))
     counts = (
         active.values("massage_therapist_id", "physical_therapist_id")
         .annotate(
@@ -65,7 +66,7 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
         .order_by()
     )
     overdue = (
-        active.filter(Q(consultation_outcome="") | Q(consultation_valid_until__lt=today))
+        active.filter(Q(consultation_outcome="") | Q(consultation_valid_until__lt=latest_today()))
         .filter(annotated_consultation_status__in=OVERDUE)
         .values(
             "id",
@@ -73,6 +74,7 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
             "last_name",
             "mrn",
             "created_at",
+            "home_location_id",
             since=F("consultation_valid_until"),
             consultation_status=F("annotated_consultation_status"),
         )
@@ -103,15 +105,19 @@ def active_patients(patients: QuerySet[Patient]) -> ActivePatients:
 def consultations(active: ActivePatients) -> dict:
     """The consultation part of the report from `active_patients()`."""
     total, cleared = active.total, active.cleared
-    today = timezone.localdate()
-    zone = timezone.get_current_timezone()  # once: ~1,000 overdue rows at the chain's scale
+    now = clock.now()
+    zones: dict = {}  # home location id -> (tzinfo, today there): ~1,000 rows at a chain's scale
     ordered = []
-    for pid, first, last, mrn, created_at, since, status in active.overdue_rows:
+    for pid, first, last, mrn, created_at, since, status, home in active.overdue_rows:
+        if home not in zones:
+            zone = clock.zone(zone_of(home))
+            zones[home] = (zone, timezone.localdate(now, zone))
+        zone, today = zones[home]  # R16: the day at the patient's home location
         created_at = _as_datetime(created_at)
         if status == ConsultationStatus.EXPIRED:
             since = _as_date(since)
         else:
-            since = created_at.astimezone(zone).date()  # timezone.localdate(created_at)
+            since = created_at.astimezone(zone).date()  # the intake day there
         name = f"{first} {last}"
         days = max((today - since).days, 0)
         # Longest overdue first, then by name; ties by intake, then id.

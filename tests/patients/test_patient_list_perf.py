@@ -67,6 +67,7 @@ def test_list_with_filters_keeps_a_fixed_query_count(
 ):
     _varied_patients()
     client = api_client_for(manager)
+    client.get("/api/v1/patients/")  # the locations' time zones are read once per process
     with django_assert_max_num_queries(6):
         one = client.get("/api/v1/patients/?consultation_status=expired").json()
     factories.PatientFactory.create_batch(30)

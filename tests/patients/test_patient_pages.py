@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from locations.zones import location_zones
 from patients.models import Consultation, Patient
 from tests import factories
 
@@ -131,6 +132,7 @@ def test_list_filters_and_search(client, manager):
 def test_list_page_query_count_does_not_grow(client, manager, django_assert_max_num_queries):
     client.force_login(manager)
     factories.PatientFactory()
+    location_zones()  # read once per process (locations.zones)
     with django_assert_max_num_queries(14):
         client.get(reverse("patients:list"))
     factories.PatientFactory.create_batch(24)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from locations.zones import location_zones
 from patients.models import Patient
 from tests import factories
 
@@ -204,6 +205,7 @@ def test_patient_list_query_count_does_not_grow(
 ):
     client = api_client_for(manager)
     factories.PatientFactory()
+    location_zones()  # read once per process (locations.zones)
     with django_assert_max_num_queries(6):
         client.get("/api/v1/patients/")
     factories.PatientFactory.create_batch(49)

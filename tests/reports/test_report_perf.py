@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from locations.zones import location_zones
 from patients.models import Consultation, Patient, PatientStatus
 from reports.selectors import clinic_report
 from tests import factories
@@ -115,6 +116,7 @@ def test_cause_filter_narrows_the_consultation_figures():
 def test_a_windowed_report_is_six_statements_whatever_the_data(clinic):  # noqa: F811
     """Courses, the active patients (consultations and caseloads in one), one pass for
     counts and kinds, staff, one pass for both therapists' sessions, the weekly trend."""
+    location_zones()  # read once per process (locations.zones)
     with CaptureQueriesContext(connection) as ctx:
         report = clinic_report(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
     assert len(ctx.captured_queries) == 6, [q["sql"][:80] for q in ctx.captured_queries]
@@ -125,6 +127,7 @@ def test_the_all_time_report_is_five_statements_and_reads_no_session_or_course(c
     """The outcome sums, the active patients (consultations and caseloads in one), the
     weekly sums (counts, kinds and weeks in one), staff, the therapists' sums: the
     maintained aggregates, not the sessions nor the per-patient courses."""
+    location_zones()  # read once per process (locations.zones)
     with CaptureQueriesContext(connection) as ctx:
         report = clinic_report()
     sqls = [q["sql"] for q in ctx.captured_queries]
