@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from bench.datagen import location_zones
 
 
 def postgres() -> bool:
@@ -30,17 +31,9 @@ def local_date_at(column: str, zone_column: str) -> str:
     return f"django_datetime_cast_date({column}, {zone_column}, 'UTC')"
 
 
-@functools.cache
-def _zones() -> tuple[tuple[int, str], ...]:
-    """The locations' time zones (read once per process, as the app does)."""
-    from locations.models import Location
-
-    return tuple(Location.objects.order_by("pk").values_list("pk", "time_zone"))
-
-
 def home_zone(home_column: str) -> str:
     """The time-zone name of the location in `home_column` (literals from the locations)."""
-    whens = " ".join(f"WHEN {pk} THEN '{zone}'" for pk, zone in _zones())
+    whens = " ".join(f"WHEN {pk} THEN '{zone}'" for pk, zone in location_zones())
     return f"(CASE {home_column} {whens} END)"
 
 
@@ -49,7 +42,7 @@ def home_today(home_column: str) -> str:
     now = timezone.now()
     whens = " ".join(
         f"WHEN {pk} THEN {_date(timezone.localdate(now, zoneinfo.ZoneInfo(zone)))}"
-        for pk, zone in _zones()
+        for pk, zone in location_zones()
     )
     return f"(CASE {home_column} {whens} END)"
 
