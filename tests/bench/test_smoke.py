@@ -7,9 +7,11 @@ hand-written lower bound give the same answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 
 from bench import database, datagen
 from bench.cases import ALL_CASES
@@ -152,3 +154,41 @@ def test_a_wrong_lower_bound_is_caught(dataset):
 )
 def test_the_benchmark_never_uses_the_developers_database(environ, expected):
     assert database.bench_database_url(environ) == expected
+
+
+# Berlin is on 2 December, New York (the settings' zone) and Los Angeles on 1 December.
+DAYS_DIFFER = dt.datetime(2026, 12, 2, 3, 30, tzinfo=dt.UTC)
+
+
+def test_the_lower_bounds_take_each_home_locations_day(db):
+    """R16: a clearance valid until 1 December has expired in Berlin and not in New
+    York; app and lower bound must both say so, patient by patient."""
+    from bench.cases.clinic_report import ClinicReport
+    from bench.cases.patient_list_api import PatientListApi
+    from bench.cases.patient_search_api import PatientSearchApi
+
+    with time_machine.travel(DAYS_DIFFER, tick=False):
+        data = datagen.generate(patients=220, sessions=1400, completions=5, locations=3)
+        berlin = Location.objects.get(time_zone="Europe/Berlin")
+        cleared = Patient.objects.exclude(consultation_outcome__in=["", "not_cleared"])
+        assert cleared.filter(home_location=berlin).update(
+            consultation_valid_until=dt.date(2026, 12, 1)
+        )
+        assert cleared.exclude(home_location=berlin).update(
+            consultation_valid_until=dt.date(2026, 12, 1)
+        )
+        for case in (ClinicReport(), PatientListApi(), PatientSearchApi()):
+            measure(case, data, repeat=1, log=lambda *a: None)  # raises when they differ
+        expired = {
+            row["patient"]
+            for row in case_report_overdue(data)
+            if row["consultation_status"] == "expired"
+        }
+    active_in_berlin = cleared.filter(home_location=berlin, status="active")
+    assert expired == set(active_in_berlin.values_list("pk", flat=True))
+
+
+def case_report_overdue(data) -> list[dict]:
+    from reports.selectors import clinic_report
+
+    return clinic_report()["overdue_consultations"]
