@@ -38,7 +38,6 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
-    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -46,7 +45,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -401,24 +399,23 @@ def course_recompute(patient_id: int) -> None:
 def course_outcome(patient_id: int, *, lock: bool = False) -> tuple[bool, dict | None]:
     """(whether the course row exists, what it adds to the outcome figures or None).
 
-    One SELECT of the course row (`lock`: FOR UPDATE); the rule is
-    `reports.outcomes.COURSE_OUTCOME`, the SQL the report's groupings sum.
+    One SELECT of the course row (`lock`: FOR UPDATE, where the database has
+    it), written as SQL from the model's metadata like the UPDATEs here: the
+    rule is `reports.outcomes.COURSE_OUTCOME`, the SQL the report's groupings
+    sum, over the course table's own (unqualified) columns.
     """
-    qs = PatientCourse.objects.filter(pk=patient_id)
-    if lock:
-        qs = qs.select_for_update()
-    # Unqualified column names: the statement reads the course table alone.
-    measures = {
-        f"outcome_{name}": RawSQL(  # noqa: S611 - the rule's SQL, no input
-            sql,
-            (),
-            output_field=DecimalField(max_digits=14, decimal_places=1)
-            if name == "mobility_change_sum"
-            else IntegerField(),
-        )
-        for name, sql in COURSE_OUTCOME.items()
-    }
-    row = qs.annotate(**measures).values_list("sessions", *measures).first()
+    qn = connection.ops.quote_name
+    meta = PatientCourse._meta
+    measures = ", ".join(COURSE_OUTCOME.values())
+    sql = (
+        f"SELECT {qn(meta.get_field('sessions').column)}, {measures} "  # noqa: S608
+        f"FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"
+    )
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patient_id])
+        row = cursor.fetchone()
     if row is None:
         return False, None
     sessions, *values = row
