@@ -11,6 +11,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from clinic.history import m2m_as_of, m2m_change_reason, m2m_rows
 from sessions.models import ExercisePerformed, TherapySession
 from tests import factories
 from tests.sessions.conftest import at
@@ -111,10 +112,12 @@ def test_completion_statement_count_is_small_and_fixed(
     # row, the patient's course) and, for the outcome figures, the course's
     # outcome read under its lock before its UPDATE and one UPDATE of the
     # patient's outcome row (which reads the outcome after by itself); history
-    # INSERT and its m2m snapshot; the savepoint's release; the audit INSERT.
-    # The answer is rendered from the rows the service holds: nothing is read
-    # again.
-    assert n_massage <= 13, "\n".join(sqls)
+    # INSERT (the covered prescriptions are not copied into it: they are
+    # recorded when they change, clinic.history); the savepoint's release; the
+    # audit INSERT. The answer is rendered from the rows the service holds:
+    # nothing is read again.
+    assert n_massage <= 12, "\n".join(sqls)
+    assert not any("covered_prescriptions" in s for s in sqls), "\n".join(sqls)
     session_reads = [s for s in sqls if 'FROM "therapy_sessions_therapysession"' in s]
     assert len(session_reads) == 1, "\n".join(sqls)
     assert len([s for s in sqls if "reports_" in s]) == 5, "\n".join(sqls)
@@ -145,23 +148,49 @@ def test_completion_statement_count_is_small_and_fixed(
     assert n_combined <= n_massage + 5, "\n".join(sqls)
 
 
-def test_completion_keeps_the_covered_prescriptions_in_its_history_row(
+def test_completion_version_reads_the_covered_prescriptions_recorded_at_booking(
     api_client_for, physical_therapist, plan
 ):
+    # given: coverage set after the session was saved (as booking does): a "~" version
     session, prescriptions = _combined_with_exercises(plan)
+    booked = session.history.get(history_change_reason=m2m_change_reason("covered_prescriptions"))
+    # when
     response = complete(api_client_for(physical_therapist), session, **SCORES, pain_after_massage=5)
     assert response.status_code == 200, response.json()
+    # then: the completion's version copies no coverage rows, and reads the booking's
     latest = session.history.first()
     assert latest.status == "completed"
-    assert sorted(
-        latest.covered_prescriptions.values_list("exerciseprescription_id", flat=True)
-    ) == (sorted(rx.id for rx in prescriptions))
-    through_ids = set(
-        TherapySession.covered_prescriptions.through.objects.filter(
-            therapysession=session
-        ).values_list("id", flat=True)
+    assert not m2m_rows(latest, "covered_prescriptions").exists()
+    expected = sorted(rx.id for rx in prescriptions)
+    for version in (booked, latest):
+        covered = m2m_as_of(version, "covered_prescriptions")
+        assert sorted(covered.values_list("exerciseprescription_id", flat=True)) == expected
+    first = session.history.get(history_type="+")
+    assert not m2m_as_of(first, "covered_prescriptions").exists()
+
+
+def test_a_coverage_change_is_a_version_of_its_own(plan):
+    # given a session covering one exercise
+    session, prescriptions = _combined_with_exercises(plan)
+    # when the coverage changes (the admin and the services never do; the rule holds anyway)
+    session.covered_prescriptions.set(prescriptions[:1])
+    # then every version reads the coverage of its time
+    changes = list(
+        session.history.filter(
+            history_change_reason=m2m_change_reason("covered_prescriptions")
+        ).order_by("history_id")
     )
-    assert set(latest.covered_prescriptions.values_list("id", flat=True)) == through_ids
+    assert len(changes) == 2
+    assert sorted(
+        m2m_as_of(changes[0], "covered_prescriptions").values_list(
+            "exerciseprescription_id", flat=True
+        )
+    ) == sorted(rx.id for rx in prescriptions)
+    assert list(
+        m2m_as_of(changes[1], "covered_prescriptions").values_list(
+            "exerciseprescription_id", flat=True
+        )
+    ) == [prescriptions[0].id]
 
 
 def test_completion_writes_only_its_columns_and_keeps_history(
