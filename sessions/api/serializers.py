@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -106,6 +108,22 @@ class SessionDetailSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "exercises_performed", "amendments"]
         read_only_fields = fields
+
+
+def session_detail(session) -> dict:
+    """A session's detail as the API answers it (a GET, and the answer of every verb).
+
+    Rendered by one `SessionDetailSerializer` built once per process: rendering
+    only reads the serializer's fields, and building them (DRF inspects the
+    model for each of the 30-odd fields of every new serializer) cost a
+    completion more than the rendering itself.
+    """
+    return _detail_serializer().to_representation(session)
+
+
+@functools.cache
+def _detail_serializer() -> SessionDetailSerializer:
+    return SessionDetailSerializer()
 
 
 class HeldSession:

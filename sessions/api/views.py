@@ -32,6 +32,7 @@ from sessions.api.serializers import (
     SessionDetailSerializer,
     SessionScheduleSerializer,
     SessionSerializer,
+    session_detail,
 )
 from sessions.models import SessionStatus
 from sessions.progress import patient_progress
@@ -90,7 +91,7 @@ class SessionViewSet(
 
     def _detail_response(self, session, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.session_get(user=self.request.user, pk=session.pk)
-        return Response(SessionDetailSerializer(fresh).data, status=code)
+        return Response(session_detail(fresh), status=code)
 
     @extend_schema(parameters=LIST_PARAMETERS)
     def list(self, request, *args, **kwargs):
@@ -117,7 +118,7 @@ class SessionViewSet(
 
     @extend_schema(responses=SessionDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
-        return Response(SessionDetailSerializer(self.get_object()).data)
+        return Response(session_detail(self.get_object()))
 
     def _plans(self):
         # Any status: the service says why a plan that is not active cannot be used.
@@ -164,7 +165,7 @@ class SessionViewSet(
             covered_prescriptions=completion.covered_prescriptions,
             exercises_performed=completion.exercises_performed,
         )
-        return Response(SessionDetailSerializer(held).data)
+        return Response(session_detail(held))
 
     @extend_schema(request=SessionCancelSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
