@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -16,8 +17,14 @@ from clinic.models import TokenUse
 from clinic.roles import ROLE_NAMES, remember_role
 
 
+@functools.cache
 def _tokens() -> QuerySet[Token]:
-    """Tokens with their user and the user's role group name (`clinic_role`)."""
+    """Tokens with their user and the user's role group name (`clinic_role`).
+
+    Built once per process, as a generic view's `queryset`: every use chains
+    a clone (`.get(key=...)`), so this one is never evaluated, and every API
+    request no longer builds the subquery and the joins again.
+    """
     role = (
         Group.objects.filter(user=OuterRef("user_id"), name__in=ROLE_NAMES)
         .order_by("name")
